@@ -1,0 +1,307 @@
+"""The ``rolecall`` command line.
+
+Exit codes: 0 success, 1 a check or expectation failed, 2 bad input or usage.
+Errors in user files are printed one line per problem, never as a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from rolecall import __version__
+from rolecall.errors import InputError, RolecallError, UsageError
+
+__all__ = ["main"]
+
+EXIT_OK, EXIT_FAILED, EXIT_INPUT = 0, 1, 2
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def _out(text: str) -> None:
+    sys.stdout.write(text)
+
+
+# -- roles -------------------------------------------------------------------
+
+
+def _cmd_roles_list(args: argparse.Namespace) -> int:
+    from rolecall.roles import resolve_cast, shipped_casts
+    from rolecall.roles.card import cast_table
+
+    if args.all:
+        _out("\n".join(cast_table(resolve_cast(name)) for name in shipped_casts()))
+    else:
+        _out(cast_table(resolve_cast(args.cast)))
+    return EXIT_OK
+
+
+def _cmd_roles_show(args: argparse.Namespace) -> int:
+    from rolecall.roles import resolve_cast
+    from rolecall.roles.card import persona_card
+
+    cast = resolve_cast(args.cast)
+    _out(persona_card(cast, cast.persona(args.persona)))
+    return EXIT_OK
+
+
+def _cmd_roles_validate(args: argparse.Namespace) -> int:
+    from rolecall.roles import load_cast, shipped_casts
+    from rolecall.roles.registry import cast_folder
+
+    folders = [Path(p) for p in args.paths] or [cast_folder(n) for n in shipped_casts()]
+    failures: list[InputError] = []
+    for folder in folders:
+        try:
+            cast = load_cast(folder)
+        except InputError as exc:
+            failures.append(exc)
+            continue
+        _out(f"ok: {folder} ({cast.name}: {len(cast)} personas, {len(cast.capabilities)} capabilities)\n")
+    if failures:
+        raise InputError([p for f in failures for p in f.problems])
+    return EXIT_OK
+
+
+def _cmd_route(args: argparse.Namespace) -> int:
+    from rolecall.roles import resolve_cast, route
+    from rolecall.roles.card import route_text
+
+    text = " ".join(args.request).strip()
+    if not text:
+        raise UsageError('route needs a request, e.g. rolecall route "Add a createUser Server Action"')
+    cast = resolve_cast(args.cast)
+    _out(route_text(cast, route(cast, text)))
+    return EXIT_OK
+
+
+def _cmd_schema(args: argparse.Namespace) -> int:
+    from rolecall.schemas import schema_json
+
+    _out(schema_json(args.name))
+    return EXIT_OK
+
+
+# -- scenarios ---------------------------------------------------------------
+
+
+def _plan(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from rolecall.orchestrator import plan_file
+    from rolecall.roles import resolve_cast
+
+    cast = resolve_cast(args.cast) if args.cast else None
+    return plan_file(Path(args.scenario), cast)
+
+
+def _cmd_plan(args: argparse.Namespace) -> int:
+    from rolecall.orchestrator import Coordinator
+    from rolecall.render.plan_text import plan_text
+
+    plan = _plan(args)
+    final = Coordinator(plan).run(lambda _event: None)
+    _out(plan_text(plan, final))
+    return EXIT_OK
+
+
+def _cmd_replay(args: argparse.Namespace) -> int:
+    from rolecall._atomic import atomic_writer
+    from rolecall.orchestrator import Coordinator
+    from rolecall.render.jsonl import JsonlSink
+    from rolecall.render.summary import SummaryBuilder
+
+    plan = _plan(args)
+    coordinator = Coordinator(plan)
+    summary = SummaryBuilder()
+    if args.output:
+        target = Path(args.output) / "events.jsonl"
+        with atomic_writer(target) as handle:
+            write = JsonlSink(handle)
+
+            def both(event):  # type: ignore[no-untyped-def]
+                write(event)
+                summary(event)
+
+            final = coordinator.run(both)
+        if args.format == "jsonl":
+            _out(target.read_text(encoding="utf-8"))
+        else:
+            _out(summary.text() + f"Events:     {target}\n")
+    elif args.format == "jsonl":
+        final = coordinator.run(JsonlSink(sys.stdout))
+    else:
+        final = coordinator.run(summary)
+        _out(summary.text())
+    return EXIT_OK if final.outcome == "completed" else EXIT_FAILED
+
+
+def _cmd_render(args: argparse.Namespace) -> int:
+    from rolecall.render.jsonl import dump_events, read_events
+    from rolecall.render.summary import summary_text
+
+    events = read_events(Path(args.events))
+    _out(dump_events(events) if args.format == "jsonl" else summary_text(events))
+    return EXIT_OK
+
+
+# -- parser ------------------------------------------------------------------
+
+
+def _add_cast(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--cast",
+        default="product-team",
+        metavar="NAME|PATH",
+        help="a shipped cast name (product-team, feature-crew, model-tiers) or a cast folder "
+        "(default: product-team)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from rolecall.schemas import SCHEMA_NAMES
+
+    parser = argparse.ArgumentParser(
+        prog="rolecall",
+        description="Declare a cast of role agents in TOML, replay scenarios through it "
+        "deterministically, check role-boundary policies and render handoff transcripts.",
+        epilog="Exit codes: 0 ok, 1 a check failed, 2 bad input or usage. "
+        "Run 'rolecall COMMAND --help' for details.",
+    )
+    parser.add_argument("--version", action="version", version=f"rolecall {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    roles = sub.add_parser(
+        "roles",
+        help="list, show and validate personas of a cast",
+        description="Inspect and validate casts of personas.",
+    )
+    roles_sub = roles.add_subparsers(dest="roles_command", metavar="SUBCOMMAND", required=True)
+    p = roles_sub.add_parser(
+        "list",
+        help="list the personas of a cast",
+        description="List the personas of a cast with their handles and capabilities.",
+    )
+    _add_cast(p)
+    p.add_argument("--all", action="store_true", help="list every shipped cast")
+    p.set_defaults(handler=_cmd_roles_list)
+    p = roles_sub.add_parser(
+        "show",
+        help="show one persona's card",
+        description="Show a persona: who it is, what it owns, what is never its "
+        "job and to whom that goes, whom it hands work to.",
+    )
+    p.add_argument("persona", metavar="ID|@handle", help="persona id (morgan) or handle (@backend)")
+    _add_cast(p)
+    p.set_defaults(handler=_cmd_roles_show)
+    p = roles_sub.add_parser(
+        "validate",
+        help="check cast folders for problems",
+        description="Load cast folders and report every problem found "
+        "(file, line, field). Without paths, checks the shipped casts.",
+    )
+    p.add_argument("paths", nargs="*", metavar="PATH", help="cast folders (containing cast.toml)")
+    p.set_defaults(handler=_cmd_roles_validate)
+
+    p = sub.add_parser(
+        "route",
+        help="who owns a free-text request, and who must not do it",
+        description="Route a request to the persona owning the work, explaining the "
+        "matched keywords and capability. Unmatched or ambiguous requests go to "
+        "the orchestrator.",
+    )
+    p.add_argument("request", nargs="+", help="the request text")
+    _add_cast(p)
+    p.set_defaults(handler=_cmd_route)
+
+    p = sub.add_parser(
+        "plan",
+        help="check a scenario and print its levels, critical path and times",
+        description="Validate a scenario against its cast (every problem at once, "
+        "exit 2), then print the dependency levels, the critical path, the "
+        "sequential time and the parallel makespan under per-persona capacity.",
+    )
+    p.add_argument("scenario", metavar="SCENARIO", help="scenario TOML file")
+    p.add_argument(
+        "--cast",
+        default=None,
+        metavar="NAME|PATH",
+        help="use this cast instead of the one the scenario names",
+    )
+    p.set_defaults(handler=_cmd_plan)
+
+    p = sub.add_parser(
+        "replay",
+        help="replay a scenario deterministically into events",
+        description="Replay a scenario in virtual time: the prerequisites gate, "
+        "then every task in dependency order and in parallel where the cast "
+        "allows. Exit 0 when the run completes, 1 when it is blocked at the gate, "
+        "stopped at a decision or has failed tasks, 2 for bad input.",
+    )
+    p.add_argument("scenario", metavar="SCENARIO", help="scenario TOML file")
+    p.add_argument(
+        "-o",
+        "--output",
+        metavar="DIR",
+        help="write DIR/events.jsonl (atomically) and print the summary",
+    )
+    p.add_argument(
+        "--format",
+        choices=("summary", "jsonl"),
+        default="summary",
+        help="what to print: a short summary (default) or the events as JSON Lines",
+    )
+    p.add_argument(
+        "--cast",
+        default=None,
+        metavar="NAME|PATH",
+        help="use this cast instead of the one the scenario names",
+    )
+    p.set_defaults(handler=_cmd_replay)
+
+    p = sub.add_parser(
+        "render",
+        help="render a saved events.jsonl",
+        description="Render a saved event stream again, without re-running it.",
+    )
+    p.add_argument("events", metavar="EVENTS", help="an events.jsonl written by replay")
+    p.add_argument("--format", choices=("summary", "jsonl"), default="summary")
+    p.set_defaults(handler=_cmd_render)
+
+    p = sub.add_parser(
+        "schema",
+        help="print the JSON Schema of a file format",
+        description="Print the JSON Schema of one of rolecall's file formats.",
+    )
+    p.add_argument("name", choices=SCHEMA_NAMES, help="which format")
+    p.set_defaults(handler=_cmd_schema)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler: Handler = args.handler
+    try:
+        return handler(args)
+    except InputError as exc:
+        for problem in exc.problems:
+            sys.stderr.write(f"error: {problem}\n")
+        count = len(exc.problems)
+        sys.stderr.write(f"{count} problem{'s' if count != 1 else ''} found\n")
+        return EXIT_INPUT
+    except UsageError as exc:
+        sys.stderr.write(f"rolecall: error: {exc}\n")
+        return EXIT_INPUT
+    except RolecallError as exc:
+        sys.stderr.write(f"rolecall: error: {exc}\n")
+        return EXIT_INPUT
+    except BrokenPipeError:
+        # `rolecall ... | head` closing the pipe early is not an error
+        sys.stderr.close()
+        return EXIT_OK
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

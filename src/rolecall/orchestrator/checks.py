@@ -1,0 +1,138 @@
+"""Reference checks of a scenario against its cast: every problem, with its field path."""
+
+from __future__ import annotations
+
+import difflib
+from collections import Counter
+from collections.abc import Callable
+
+from rolecall.errors import Problem
+from rolecall.orchestrator.scenario import Scenario
+from rolecall.roles.cast import Cast
+
+__all__ = ["check_references"]
+
+Report = Callable[[str, str], None]
+
+
+def _hint(name: str, known: list[str]) -> str:
+    close = difflib.get_close_matches(name, known, n=1)
+    if close:
+        return f"; did you mean '{close[0]}'?"
+    shown = ", ".join(known[:12]) + (", ..." if len(known) > 12 else "")
+    return f"; known: {shown}" if known else ""
+
+
+def check_references(scenario: Scenario, cast: Cast, problem: Callable[[str, str], Problem]) -> list[Problem]:
+    """Check ids, references and boundaries; ``problem(message, field)`` locates each one."""
+    out: list[Problem] = []
+
+    def report(message: str, field: str) -> None:
+        out.append(problem(message, field))
+
+    personas = [p.id for p in cast.personas]
+    phases = [p.id for p in scenario.phase]
+    tasks = [t.id for t in scenario.task]
+    phase_set, task_set = set(phases), set(tasks)
+
+    def persona_ref(pid: str | None, field: str) -> bool:
+        if pid is None:
+            return False
+        if pid not in cast:
+            report(f"unknown persona '{pid}' in cast '{cast.name}'{_hint(pid, personas)}", field)
+            return False
+        return True
+
+    _duplicates(phases, "phase", report)
+    _duplicates(tasks, "task", report)
+    if scenario.gate is not None:
+        persona_ref(scenario.gate.verifier, "gate.verifier")
+        if scenario.gate.verifier is None and cast.verifier is None and scenario.gate.requires:
+            report(f"cast '{cast.name}' has no verifier; name one with gate.verifier", "gate")
+    for i, phase in enumerate(scenario.phase):
+        for j, after in enumerate(phase.after or ()):
+            if after not in phase_set:
+                report(f"unknown phase '{after}'{_hint(after, phases)}", f"phase[{i}].after[{j}]")
+            elif after == phase.id:
+                report("a phase cannot come after itself", f"phase[{i}].after[{j}]")
+        if phase.gate is not None:
+            for j, req in enumerate(phase.gate.requires):
+                if req not in task_set:
+                    report(f"unknown task '{req}'{_hint(req, tasks)}", f"phase[{i}].gate.requires[{j}]")
+    decisions = {c.decision.id: c.decision for c in scenario.checkin if c.decision is not None}
+    for i, task in enumerate(scenario.task):
+        where = f"task[{i}]"
+        if task.phase not in phase_set:
+            report(f"unknown phase '{task.phase}'{_hint(task.phase, phases)}", f"{where}.phase")
+        capability = cast.capability(task.capability)
+        if capability is None:
+            known = [c.id for c in cast.capabilities]
+            report(
+                f"unknown capability '{task.capability}' in cast '{cast.name}'"
+                + _hint(task.capability, known),
+                f"{where}.capability",
+            )
+        elif not cast.owners_of(task.capability):
+            report(
+                f"capability '{task.capability}' is owned by no persona of cast '{cast.name}'",
+                f"{where}.capability",
+            )
+        for j, dep in enumerate(task.depends_on):
+            if dep not in task_set:
+                report(f"unknown task '{dep}'{_hint(dep, tasks)}", f"{where}.depends_on[{j}]")
+            elif dep == task.id:
+                report("a task cannot depend on itself", f"{where}.depends_on[{j}]")
+        if (
+            persona_ref(task.assignee, f"{where}.assignee")
+            and capability
+            and task.assignee is not None
+            and not cast.owns(task.assignee, task.capability)
+        ):
+            owners = ", ".join(p.id for p in cast.owners_of(task.capability)) or "nobody"
+            report(
+                f"'{task.assignee}' does not own '{task.capability}' (owners: {owners}); "
+                "use attempted_by to stage a boundary violation",
+                f"{where}.assignee",
+            )
+        persona_ref(task.attempted_by, f"{where}.attempted_by")
+        if task.review is not None:
+            persona_ref(task.review.reviewer, f"{where}.review.reviewer")
+        if task.only_if is not None:
+            decision_id, option = task.only_if.split(".", 1)
+            decision = decisions.get(decision_id)
+            if decision is None:
+                report(
+                    f"unknown decision '{decision_id}'{_hint(decision_id, sorted(decisions))}",
+                    f"{where}.only_if",
+                )
+            elif option not in {o.id for o in decision.options}:
+                report(f"decision '{decision_id}' has no option '{option}'", f"{where}.only_if")
+    for i, checkin in enumerate(scenario.checkin):
+        if checkin.after not in phase_set:
+            report(
+                f"unknown phase '{checkin.after}'{_hint(checkin.after, phases)}",
+                f"checkin[{i}].after",
+            )
+        decision = checkin.decision
+        if decision is None:
+            continue
+        options = [o.id for o in decision.options]
+        _duplicates(options, f"checkin[{i}].decision.option", report)
+        if decision.recommended not in options:
+            report(
+                f"'{decision.recommended}' is not one of the options: {', '.join(options)}",
+                f"checkin[{i}].decision.recommended",
+            )
+        if decision.on_reject != "stop" and decision.on_reject not in options:
+            report(
+                f"on_reject must be 'stop' or an option id ({', '.join(options)})",
+                f"checkin[{i}].decision.on_reject",
+            )
+    _duplicates([c.decision.id for c in scenario.checkin if c.decision], "decision", report)
+    return out
+
+
+def _duplicates(ids: list[str], what: str, report: Report) -> None:
+    for value, count in Counter(ids).items():
+        if count > 1:
+            report(f"{what} id '{value}' is declared {count} times", what)

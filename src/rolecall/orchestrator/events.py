@@ -1,0 +1,313 @@
+"""The event stream: one frozen model per thing that happens in a run.
+
+Every event carries ``seq`` (0, 1, 2, ... in emission order), ``at`` (virtual
+minutes since the run started), ``kind`` (the discriminator) and ``actor``
+(the persona id speaking or acting). Transcripts, reports and policy checks
+are computed from these alone, so a saved ``events.jsonl`` can be rendered or
+checked again without the scenario.
+
+Each activity a persona performs is bracketed: a ``task_started`` is closed by
+exactly one ``task_submitted`` (work handed to review), ``review_round``
+(a review), ``task_finished`` or ``task_failed`` of the same task and persona.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+
+__all__ = [
+    "ASSIGN_REASONS",
+    "OUTCOMES",
+    "CheckInHeld",
+    "DecisionMade",
+    "DecisionOptionView",
+    "Escalation",
+    "Event",
+    "EventBase",
+    "GateChecked",
+    "GateVerdict",
+    "Handoff",
+    "PhaseFinished",
+    "PhaseGateOpened",
+    "PhaseStarted",
+    "Redirect",
+    "ReviewRound",
+    "RunFinished",
+    "RunStarted",
+    "TaskAssigned",
+    "TaskFailed",
+    "TaskFinished",
+    "TaskSkipped",
+    "TaskStarted",
+    "TaskSubmitted",
+    "TaskUnreached",
+    "Violation",
+    "event_adapter",
+]
+
+AssignReason = Literal["assigned", "routed", "redirect", "fallback", "escalation", "unenforced"]
+ASSIGN_REASONS: tuple[str, ...] = (
+    "assigned",
+    "routed",
+    "redirect",
+    "fallback",
+    "escalation",
+    "unenforced",
+)
+Outcome = Literal["completed", "blocked_at_gate", "stopped_at_decision", "failed"]
+OUTCOMES: tuple[str, ...] = ("completed", "blocked_at_gate", "stopped_at_decision", "failed")
+
+
+class EventBase(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    seq: int = Field(ge=0)
+    at: int = Field(ge=0, description="Virtual minutes since the run started.")
+    actor: str
+
+
+class RunStarted(EventBase):
+    kind: Literal["run_started"] = "run_started"
+    scenario: str
+    title: str
+    request: str
+    cast: str
+    mode: Literal["parallel", "sequential"]
+    personas: tuple[str, ...]
+    phases: tuple[str, ...]
+    tasks: int
+    sequential_time: int
+    critical_time: int
+
+
+class GateChecked(EventBase):
+    kind: Literal["gate_checked"] = "gate_checked"
+    requirement: str
+    requirement_kind: str
+    detail: str
+    ok: bool
+
+
+class GateVerdict(EventBase):
+    kind: Literal["gate_verdict"] = "gate_verdict"
+    verdict: Literal["GO", "NO-GO"]
+    checked: int
+    missing: tuple[str, ...]
+
+
+class PhaseStarted(EventBase):
+    kind: Literal["phase_started"] = "phase_started"
+    phase: str
+    title: str
+    mode: Literal["parallel", "sequential"]
+    stream: bool
+    index: int = Field(description="1-based position of the phase among all phases.")
+    personas: tuple[str, ...]
+    tasks: tuple[str, ...]
+
+
+class PhaseGateOpened(EventBase):
+    kind: Literal["phase_gate"] = "phase_gate"
+    phase: str
+    gate: str
+    requires: tuple[str, ...]
+
+
+class PhaseFinished(EventBase):
+    kind: Literal["phase_finished"] = "phase_finished"
+    phase: str
+    title: str
+    started_at: int
+    finished: int
+    failed: int
+    skipped: int
+
+
+class TaskAssigned(EventBase):
+    kind: Literal["task_assigned"] = "task_assigned"
+    task: str
+    phase: str
+    persona: str
+    capability: str
+    summary: str
+    expected_time: int
+    reason: AssignReason
+
+
+class TaskStarted(EventBase):
+    kind: Literal["task_started"] = "task_started"
+    task: str
+    persona: str
+    activity: Literal["work", "rework", "review"]
+    attempt: int = Field(ge=1, description="Attempt number for work, round number otherwise.")
+    duration: int
+
+
+class TaskSubmitted(EventBase):
+    kind: Literal["task_submitted"] = "task_submitted"
+    task: str
+    persona: str
+    reviewer: str
+    round: int
+
+
+class TaskFinished(EventBase):
+    kind: Literal["task_finished"] = "task_finished"
+    task: str
+    phase: str
+    persona: str
+    deliverable: str
+    started_at: int
+
+
+class TaskFailed(EventBase):
+    kind: Literal["task_failed"] = "task_failed"
+    task: str
+    persona: str
+    attempt: int
+    reason: str
+    next: Literal["retry", "fallback", "escalate", "give_up"]
+
+
+class TaskSkipped(EventBase):
+    kind: Literal["task_skipped"] = "task_skipped"
+    task: str
+    reason: str
+
+
+class TaskUnreached(EventBase):
+    kind: Literal["task_unreached"] = "task_unreached"
+    task: str
+    reason: str
+
+
+class Violation(EventBase):
+    kind: Literal["violation"] = "violation"
+    task: str
+    persona: str
+    capability: str
+    phrase: str
+    owners: tuple[str, ...]
+
+
+class Redirect(EventBase):
+    kind: Literal["redirect"] = "redirect"
+    task: str
+    from_persona: str
+    to_persona: str
+    capability: str
+    summary: str
+    reasons: tuple[str, ...]
+    instead: tuple[str, ...]
+
+
+class Handoff(EventBase):
+    kind: Literal["handoff"] = "handoff"
+    from_persona: str
+    to_persona: str
+    style: Literal["clean", "context"]
+    deliverables: tuple[str, ...] = Field(description="Task ids whose deliverables travel.")
+    feeds: tuple[str, ...] = Field(description="Task ids of the recipient they feed.")
+
+
+class CheckInHeld(EventBase):
+    kind: Literal["checkin"] = "checkin"
+    phase: str
+    title: str
+    phase_index: int
+    phases_total: int
+    tasks_done: int
+    tasks_total: int
+    in_progress: tuple[str, ...]
+    upcoming: tuple[str, ...]
+    blockers: tuple[str, ...]
+
+
+class DecisionOptionView(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str
+    label: str
+
+
+class DecisionMade(EventBase):
+    kind: Literal["decision"] = "decision"
+    decision: str
+    question: str
+    options: tuple[DecisionOptionView, ...]
+    recommended: str
+    approved: bool
+    chosen: str | None
+    outcome: Literal["continue", "reroute", "stop"]
+
+
+class ReviewRound(EventBase):
+    kind: Literal["review_round"] = "review_round"
+    task: str
+    reviewer: str
+    author: str
+    round: int
+    max_rounds: int
+    verdict: Literal["approved", "changes-requested"]
+
+
+class Escalation(EventBase):
+    kind: Literal["escalation"] = "escalation"
+    task: str
+    from_persona: str
+    to_persona: str
+    reason: str
+
+
+class RunFinished(EventBase):
+    kind: Literal["run_finished"] = "run_finished"
+    outcome: Outcome
+    reason: str
+    makespan: int = Field(description="Virtual minutes from GO to the last activity.")
+    sequential_time: int
+    critical_time: int
+    tasks: int
+    finished: int
+    failed: int
+    skipped: int
+    unreached: int
+    redirects: int
+    handoffs: int
+
+
+Event = Annotated[
+    RunStarted
+    | GateChecked
+    | GateVerdict
+    | PhaseStarted
+    | PhaseGateOpened
+    | PhaseFinished
+    | TaskAssigned
+    | TaskStarted
+    | TaskSubmitted
+    | TaskFinished
+    | TaskFailed
+    | TaskSkipped
+    | TaskUnreached
+    | Violation
+    | Redirect
+    | Handoff
+    | CheckInHeld
+    | DecisionMade
+    | ReviewRound
+    | Escalation
+    | RunFinished,
+    Field(discriminator="kind"),
+]
+
+_adapter: TypeAdapter[Event] | None = None
+
+
+def event_adapter() -> TypeAdapter[Event]:
+    """The (lazily built) adapter that validates one event from a dict or JSON."""
+    global _adapter
+    if _adapter is None:
+        _adapter = TypeAdapter(Event)
+    return _adapter

@@ -1,0 +1,217 @@
+"""The scenario model: a feature request broken into phases and tasks (``scenarios/*.toml``).
+
+Times are virtual minutes. In files they are written as an integer number of
+minutes or a string such as ``"45m"``, ``"2h"``, ``"1h30m"`` or ``"1.5h"``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+
+from pydantic import BeforeValidator, Field, model_validator
+
+from rolecall._model import CapabilityId, FileModel, Identifier, Text
+
+__all__ = [
+    "CheckIn",
+    "Decision",
+    "DecisionOption",
+    "Environment",
+    "Minutes",
+    "Phase",
+    "PhaseGate",
+    "PrerequisitesGate",
+    "Requirement",
+    "RequirementKind",
+    "Review",
+    "Scenario",
+    "Task",
+    "parse_minutes",
+]
+
+_DURATION = re.compile(
+    r"^\s*(?:(?P<h>\d+(?:\.\d+)?)\s*h(?:ours?|rs?)?)?\s*(?:(?P<m>\d+)\s*m(?:in(?:utes?)?)?)?\s*$"
+)
+
+
+def parse_minutes(value: object) -> object:
+    """Accept ``90``, ``"90"``, ``"90m"``, ``"1h30m"``, ``"1.5h"``; leave anything else to pydantic."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        text = value.strip().lower()
+        if text.isdigit():
+            return int(text)
+        match = _DURATION.match(text)
+        if not text or not match or not (match.group("h") or match.group("m")):
+            raise ValueError(f"'{value}' is not a duration; write minutes (45) or '45m', '2h', '1h30m'")
+        hours = float(match.group("h") or 0)
+        minutes = hours * 60 + int(match.group("m") or 0)
+        if minutes != int(minutes):
+            raise ValueError(f"'{value}' is not a whole number of minutes")
+        return int(minutes)
+    return value
+
+
+Minutes = Annotated[int, BeforeValidator(parse_minutes), Field(ge=0, le=10_000_000)]
+
+RequirementKind = Literal["database", "mcp-server", "env-var", "package", "service", "file"]
+
+
+class Requirement(FileModel):
+    """One resource the prerequisites gate checks."""
+
+    kind: RequirementKind
+    name: Text
+    detail: str = ""
+
+
+class Environment(FileModel):
+    """The simulated machine: what is actually present when the gate checks."""
+
+    databases: tuple[Text, ...] = ()
+    mcp_servers: tuple[Text, ...] = ()
+    env_vars: tuple[Text, ...] = ()
+    packages: tuple[Text, ...] = ()
+    services: tuple[Text, ...] = ()
+    files: tuple[Text, ...] = ()
+
+    def provides(self, requirement: Requirement) -> bool:
+        present: dict[str, tuple[str, ...]] = {
+            "database": self.databases,
+            "mcp-server": self.mcp_servers,
+            "env-var": self.env_vars,
+            "package": self.packages,
+            "service": self.services,
+            "file": self.files,
+        }
+        return requirement.name in present[requirement.kind]
+
+
+class PrerequisitesGate(FileModel):
+    """GO/NO-GO before anything else runs."""
+
+    verifier: Identifier | None = Field(
+        default=None, description="Persona running the gate; default: the cast's verifier."
+    )
+    time: Minutes = 0
+    requires: tuple[Requirement, ...] = ()
+
+
+class PhaseGate(FileModel):
+    """A gate before a phase: it opens only when the named tasks have finished."""
+
+    name: Text
+    requires: tuple[Identifier, ...] = Field(min_length=1)
+
+
+class Phase(FileModel):
+    id: Identifier
+    title: Text
+    mode: Literal["parallel", "sequential"] = "parallel"
+    after: tuple[Identifier, ...] | None = Field(
+        default=None,
+        description="Phases that must finish first; default: the previous non-stream phase.",
+    )
+    stream: bool = Field(
+        default=False,
+        description="A continuous stream: runs alongside the other phases and blocks only "
+        "where a gate names its tasks.",
+    )
+    gate: PhaseGate | None = None
+
+
+class Review(FileModel):
+    """An evaluator-optimizer loop: the reviewer judges, the author reworks, until approved."""
+
+    reviewer: Identifier
+    verdicts: tuple[Literal["approved", "changes-requested"], ...] = Field(min_length=1)
+    max_rounds: int = Field(default=3, ge=1, le=100)
+    review_time: Minutes = 10
+    rework_time: Minutes = 15
+
+    @model_validator(mode="after")
+    def _rounds_fit(self) -> Review:
+        if len(self.verdicts) > self.max_rounds:
+            raise ValueError(f"{len(self.verdicts)} verdicts but max_rounds is {self.max_rounds}")
+        if "approved" in self.verdicts[:-1]:
+            raise ValueError("no verdict may follow 'approved': the loop ends there")
+        if self.verdicts[-1] != "approved" and len(self.verdicts) < self.max_rounds:
+            raise ValueError(
+                "verdicts must end with 'approved', or fill max_rounds to script an exhausted loop"
+            )
+        return self
+
+
+class Task(FileModel):
+    id: Identifier
+    phase: Identifier
+    capability: CapabilityId
+    summary: Text
+    expected_time: Minutes
+    depends_on: tuple[Identifier, ...] = ()
+    deliverable: str = ""
+    subtasks: tuple[Text, ...] = ()
+    files: tuple[Text, ...] = ()
+    assignee: Identifier | None = Field(
+        default=None, description="Persona doing the task; default: the capability's owner."
+    )
+    attempted_by: Identifier | None = Field(
+        default=None, description="Persona that tries the task first (stages a boundary violation)."
+    )
+    fails: int = Field(default=0, ge=0, le=1000, description="How many attempts fail before one succeeds.")
+    review: Review | None = None
+    only_if: str | None = Field(
+        default=None,
+        pattern=r"^[a-z0-9][a-z0-9_-]*\.[a-z0-9][a-z0-9_-]*$",
+        description="'decision.option': the task runs only when that option is chosen.",
+    )
+
+
+class DecisionOption(FileModel):
+    id: Identifier
+    label: Text
+
+
+class Decision(FileModel):
+    """A decision needing approval at a check-in, with its scripted answer."""
+
+    id: Identifier
+    question: Text
+    options: tuple[DecisionOption, ...] = Field(min_length=2)
+    recommended: Identifier
+    approved: bool = True
+    on_reject: str = Field(
+        default="stop", description="'stop' ends the run; an option id reroutes to that option."
+    )
+
+
+class CheckIn(FileModel):
+    """The orchestrator's check-in after a phase, optionally with a decision."""
+
+    after: Identifier
+    title: str = ""
+    decision: Decision | None = None
+
+
+class Scenario(FileModel):
+    name: Identifier
+    title: Text
+    request: Text
+    description: str = ""
+    cast: Text = "product-team"
+    mode: Literal["parallel", "sequential"] = Field(
+        default="parallel", description="'sequential': the cast works on one task at a time."
+    )
+    enforce_boundaries: bool = Field(
+        default=True,
+        description="When false, a persona attempting work it does not own is let through "
+        "(for testing that policies catch it).",
+    )
+    max_attempts: int = Field(default=2, ge=1, le=100, description="Attempts per persona before fallback.")
+    gate: PrerequisitesGate | None = None
+    environment: Environment = Environment()
+    phase: tuple[Phase, ...] = Field(min_length=1)
+    task: tuple[Task, ...] = Field(min_length=1)
+    checkin: tuple[CheckIn, ...] = ()

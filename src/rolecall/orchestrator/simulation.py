@@ -1,0 +1,223 @@
+"""The discrete-event simulation behind :class:`~rolecall.orchestrator.Coordinator`.
+
+Virtual time only: a heap of activity end times, ties broken by the order the
+activities started, and ready work started in task declaration order. Each
+time step runs in a fixed order so transcripts read naturally:
+
+1. close every activity ending now (finished, failed, submitted, reviewed);
+2. hand the finished deliverables to the personas whose tasks they feed,
+   batched per sender and recipient;
+3. propagate: phase ends, check-ins and decisions, phase gates and starts,
+   tasks becoming ready (assignment, or a violation and its redirect);
+4. start queued activities on free personas.
+
+Per event the work is constant: counters replace scans, so a run is linear in
+the size of the scenario.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Callable
+from typing import Any
+
+from rolecall.orchestrator import events as ev
+from rolecall.orchestrator.plan import Plan
+from rolecall.orchestrator.tracker import Activity, Tracker
+
+__all__ = ["Simulation"]
+
+Sink = Callable[[Any], None]
+
+
+class Simulation(Tracker):
+    """One run of a plan; call :meth:`run` once."""
+
+    def __init__(self, plan: Plan, sink: Sink) -> None:
+        super().__init__(plan, sink)
+        self._heap: list[tuple[int, int, Activity]] = []
+        self._order = 0
+
+    # -- the run ---------------------------------------------------------
+
+    def run(self) -> None:
+        plan = self.plan
+        scenario = plan.scenario
+        self.emit(
+            ev.RunStarted,
+            plan.cast.orchestrator.id,
+            scenario=scenario.name,
+            title=scenario.title,
+            request=scenario.request,
+            cast=plan.cast.name,
+            mode=scenario.mode,
+            personas=tuple(p.id for p in plan.cast.personas),
+            phases=tuple(p.id for p in scenario.phase),
+            tasks=len(plan.tasks),
+            sequential_time=plan.sequential_time,
+            critical_time=plan.critical_time,
+        )
+        if not self._prerequisites():
+            self.finish_run("blocked_at_gate")
+            return
+        self.work_start = self.now
+        for k in range(len(scenario.phase)):
+            if self.phase_waiting[k] == 0:
+                self.start_phase(k)
+        self.settle()
+        self._dispatch()
+        heap = self._heap
+        while heap:
+            self.now = heap[0][0]
+            while heap and heap[0][0] == self.now:
+                self._close(heapq.heappop(heap)[2])
+            self.settle()
+            self._dispatch()
+        self.finish_run(self.final_outcome())
+
+    def _prerequisites(self) -> bool:
+        gate = self.plan.scenario.gate
+        verifier = self.plan.verifier
+        if gate is None or verifier is None:
+            return True
+        environment = self.plan.scenario.environment
+        self.now = gate.time
+        missing: list[str] = []
+        for req in gate.requires:
+            ok = environment.provides(req)
+            if not ok:
+                missing.append(f"{req.name} ({req.kind})")
+            self.emit(
+                ev.GateChecked,
+                verifier,
+                requirement=req.name,
+                requirement_kind=req.kind,
+                detail=req.detail,
+                ok=ok,
+            )
+        self.emit(
+            ev.GateVerdict,
+            verifier,
+            verdict="NO-GO" if missing else "GO",
+            checked=len(gate.requires),
+            missing=tuple(missing),
+        )
+        if missing:
+            self.blocked = True
+            self.stop_reason = "prerequisites gate said NO-GO: missing " + ", ".join(missing)
+        return not missing
+
+    # -- activities --------------------------------------------------------
+
+    def _dispatch(self) -> None:
+        starts: list[tuple[int, Activity]] = []
+        if self.sequential:
+            while self.global_free > 0:
+                best = None
+                for pid, queue in self.queues.items():
+                    if queue and self.free[pid] > 0 and (best is None or queue[0] < self.queues[best][0]):
+                        best = pid
+                if best is None:
+                    break
+                entry = heapq.heappop(self.queues[best])
+                self.free[best] -= 1
+                self.global_free -= 1
+                starts.append((entry[0], entry[2]))
+        else:
+            for pid in sorted(self.dirty, key=self.rank.__getitem__):
+                queue = self.queues[pid]
+                while queue and self.free[pid] > 0:
+                    entry = heapq.heappop(queue)
+                    self.free[pid] -= 1
+                    starts.append((entry[0], entry[2]))
+        self.dirty.clear()
+        if len(starts) > 1:
+            starts.sort(key=lambda s: s[0])
+        for _, act in starts:
+            self._start(act)
+
+    def _start(self, act: Activity) -> None:
+        task = self.plan.tasks[act.task]
+        if self.started_at[act.task] < 0:
+            self.started_at[act.task] = self.now
+        self.emit(
+            ev.TaskStarted,
+            act.persona,
+            task=task.id,
+            persona=act.persona,
+            activity=act.activity,
+            attempt=act.attempt,
+            duration=act.duration,
+        )
+        self._order += 1
+        heapq.heappush(self._heap, (self.now + act.duration, self._order, act))
+        self.last_end = max(self.last_end, self.now + act.duration)
+
+    def _close(self, act: Activity) -> None:
+        self.release(act.persona)
+        i = act.task
+        task = self.plan.tasks[i]
+        if act.activity == "review":
+            self._reviewed(i, act)
+            return
+        if act.activity == "work" and self.attempts_total[i] < task.fails:
+            self.attempts_total[i] += 1
+            self.failed_attempt(i, act)
+            return
+        if act.activity == "work":
+            self.attempts_total[i] += 1
+        review = task.review
+        if review is not None:
+            self.emit(
+                ev.TaskSubmitted,
+                act.persona,
+                task=task.id,
+                persona=act.persona,
+                reviewer=review.reviewer,
+                round=act.attempt if act.activity == "rework" else 1,
+            )
+            round_ = act.attempt if act.activity == "rework" else 1
+            self.enqueue(i, Activity(i, review.reviewer, "review", round_, review.review_time))
+            return
+        self.task_done(i, act.persona)
+
+    def _reviewed(self, i: int, act: Activity) -> None:
+        task = self.plan.tasks[i]
+        review = task.review
+        assert review is not None
+        verdict = review.verdicts[act.attempt - 1]
+        author = self.performer[i]
+        self.emit(
+            ev.ReviewRound,
+            review.reviewer,
+            task=task.id,
+            reviewer=review.reviewer,
+            author=author,
+            round=act.attempt,
+            max_rounds=review.max_rounds,
+            verdict=verdict,
+        )
+        if verdict == "approved":
+            self.task_done(i, author)
+        elif act.attempt >= review.max_rounds:
+            self.emit(
+                ev.TaskFailed,
+                author,
+                task=task.id,
+                persona=author,
+                attempt=self.attempts_total[i],
+                reason=f"not approved after {review.max_rounds} review rounds",
+                next="escalate",
+            )
+            orchestrator = self.plan.cast.orchestrator.id
+            self.emit(
+                ev.Escalation,
+                author,
+                task=task.id,
+                from_persona=author,
+                to_persona=orchestrator,
+                reason=f"review loop exhausted ({review.max_rounds} rounds)",
+            )
+            self.task_failed(i)
+        else:
+            self.enqueue(i, Activity(i, author, "rework", act.attempt + 1, review.rework_time))

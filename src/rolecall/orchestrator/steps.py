@@ -1,0 +1,217 @@
+"""The coordinator's decisions at one instant: assignment, redirects, handoffs, check-ins.
+
+Functions over the :class:`~rolecall.orchestrator.tracker.Tracker` state, kept
+apart from the bookkeeping so each rule of the source documents reads on its
+own: a violation is answered by a redirect; deliverables travel as batched
+handoffs; a check-in reports progress and may need a decision.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rolecall.orchestrator import events as ev
+from rolecall.orchestrator.scenario import CheckIn
+
+if TYPE_CHECKING:
+    from rolecall.orchestrator.tracker import Tracker
+
+__all__ = ["assign", "check_in", "handoffs", "next_performer", "unreached_reason"]
+
+
+def assign(tr: Tracker, i: int) -> None:
+    """A task became ready: skip it, or assign it (answering a boundary violation first)."""
+    from rolecall.orchestrator.tracker import Activity
+
+    plan = tr.plan
+    cast = plan.cast
+    task = plan.tasks[i]
+    orchestrator = cast.orchestrator.id
+    if task.only_if is not None:
+        decision, option = task.only_if.split(".", 1)
+        chosen = tr.decided.get(decision)
+        if chosen != option:
+            tr.skip(
+                i,
+                f"decision '{decision}' chose {repr(chosen) if chosen else 'nothing'}, not '{option}'",
+            )
+            return
+    performer = tr.performer[i]
+    attempted = task.attempted_by
+    if attempted is not None and attempted != performer:
+        violator = cast.persona(attempted)
+        entry = violator.never_entry(task.capability)
+        capability = cast.capability(task.capability)
+        assert capability is not None
+        tr.emit(
+            ev.Violation,
+            attempted,
+            task=task.id,
+            persona=attempted,
+            capability=task.capability,
+            phrase=entry.phrase if entry and entry.phrase else capability.description,
+            owners=tuple(p.id for p in cast.owners_of(task.capability)),
+        )
+        instead = entry.instead if entry and entry.instead else violator.instead
+        tr.emit(
+            ev.Redirect,
+            orchestrator,
+            task=task.id,
+            from_persona=attempted,
+            to_persona=performer,
+            capability=task.capability,
+            summary=task.summary,
+            reasons=capability.reasons,
+            instead=instead,
+        )
+        tr.emit(
+            ev.Handoff,
+            attempted,
+            from_persona=attempted,
+            to_persona=performer,
+            style="context",
+            deliverables=(),
+            feeds=(task.id,),
+        )
+        tr.counts["redirects"] += 1
+        tr.counts["handoffs"] += 1
+        reason = "redirect"
+    elif attempted is not None and not cast.owns(attempted, task.capability):
+        reason = "unenforced"
+    elif task.assignee is not None:
+        reason = "assigned"
+    else:
+        reason = "routed"
+    tr.emit(
+        ev.TaskAssigned,
+        orchestrator,
+        task=task.id,
+        phase=task.phase,
+        persona=performer,
+        capability=task.capability,
+        summary=task.summary,
+        expected_time=task.expected_time,
+        reason=reason,
+    )
+    tr.enqueue(i, Activity(i, performer, "work", 1, task.expected_time))
+
+
+def handoffs(tr: Tracker, done: list[tuple[int, str]]) -> None:
+    """Hand finished deliverables to the personas whose tasks they feed, one message per pair."""
+    batches: dict[tuple[str, str], tuple[dict[str, None], dict[str, None]]] = {}
+    tasks = tr.plan.tasks
+    for i, sender in done:
+        if not sender:
+            continue
+        for s in tr.succs[i]:
+            recipient = tr.performer[s]
+            if recipient == sender:
+                continue
+            delivered, feeds = batches.setdefault((sender, recipient), ({}, {}))
+            delivered[tasks[i].id] = None
+            feeds[tasks[s].id] = None
+    for (sender, recipient), (delivered, feeds) in batches.items():
+        tr.emit(
+            ev.Handoff,
+            sender,
+            from_persona=sender,
+            to_persona=recipient,
+            style="clean",
+            deliverables=tuple(delivered),
+            feeds=tuple(feeds),
+        )
+        tr.counts["handoffs"] += 1
+
+
+def next_performer(tr: Tracker, i: int) -> tuple[str | None, str]:
+    """After a failed attempt: retry, the next in the fallback chain, escalation, or give up."""
+    plan = tr.plan
+    if tr.attempts_here[i] < plan.scenario.max_attempts:
+        return tr.performer[i], "retry"
+    orchestrator = plan.cast.orchestrator.id
+    original = plan.cast.persona(plan.performer[i])
+    chain = original.fallback
+    pos = tr.chain_pos[i]
+    if pos < len(chain):
+        tr.chain_pos[i] += 1
+        return chain[pos], "fallback"
+    if pos == len(chain) and tr.performer[i] != orchestrator:
+        tr.chain_pos[i] += 1
+        return orchestrator, "escalate"
+    return None, "give_up"
+
+
+def check_in(tr: Tracker, k: int, checkin: CheckIn) -> None:
+    """The orchestrator's check-in after phase ``k``, and its decision if it needs one."""
+    plan = tr.plan
+    phase = plan.scenario.phase[k]
+    orchestrator = plan.cast.orchestrator.id
+    from rolecall.orchestrator.tracker import FAILED, TERMINAL
+
+    in_progress = tuple(
+        t.id for j, t in enumerate(plan.tasks) if tr.started_at[j] >= 0 and tr.status[j] not in TERMINAL
+    )
+    upcoming = tuple(plan.tasks[j].id for q in tr.phase_next[k] for j in tr.members[q])
+    blockers = tuple(t.id for j, t in enumerate(plan.tasks) if tr.status[j] == FAILED)
+    tr.emit(
+        ev.CheckInHeld,
+        orchestrator,
+        phase=phase.id,
+        title=checkin.title or f"{phase.title} complete",
+        phase_index=k + 1,
+        phases_total=len(plan.scenario.phase),
+        tasks_done=tr.counts["finished"] + tr.counts["skipped"],
+        tasks_total=len(plan.tasks),
+        in_progress=in_progress,
+        upcoming=upcoming,
+        blockers=blockers,
+    )
+    decision = checkin.decision
+    if decision is None:
+        return
+    if decision.approved:
+        chosen: str | None = decision.recommended
+        outcome = "continue"
+    elif decision.on_reject == "stop":
+        chosen, outcome = None, "stop"
+    else:
+        chosen, outcome = decision.on_reject, "reroute"
+    tr.emit(
+        ev.DecisionMade,
+        orchestrator,
+        decision=decision.id,
+        question=decision.question,
+        options=tuple(ev.DecisionOptionView(id=o.id, label=o.label) for o in decision.options),
+        recommended=decision.recommended,
+        approved=decision.approved,
+        chosen=chosen,
+        outcome=outcome,
+    )
+    if outcome == "stop":
+        tr.stopped = True
+        tr.stop_reason = f"decision '{decision.id}' was not approved: {decision.question}"
+    tr.decide(decision.id, chosen)
+
+
+def unreached_reason(tr: Tracker, i: int) -> str:
+    from rolecall.orchestrator.tracker import FAILED, TERMINAL
+
+    plan = tr.plan
+    if tr.blocked or tr.stopped:
+        return tr.stop_reason
+    for p in plan.task_preds[i]:
+        if tr.status[p] == FAILED:
+            return f"depends on failed task '{plan.tasks[p].id}'"
+    for p in plan.task_preds[i]:
+        if tr.status[p] not in TERMINAL:
+            return f"depends on '{plan.tasks[p].id}', which was not reached"
+    k = plan.phase_of[i]
+    phase = plan.scenario.phase[k]
+    if tr.phase_started_at[k] < 0:
+        for q in plan.phase_after[k]:
+            if tr.phase_failed[q]:
+                return f"phase '{phase.id}' never started: phase '{plan.scenario.phase[q].id}' had failures"
+        if phase.gate is not None:
+            return f"phase '{phase.id}' never started: gate '{phase.gate.name}' did not open"
+        return f"phase '{phase.id}' never started"
+    return "not reached"

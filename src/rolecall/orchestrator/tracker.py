@@ -1,0 +1,326 @@
+"""Run state and the bookkeeping steps of a simulation: readiness, phases, completion.
+
+The :class:`Tracker` owns the counters (what each task and phase still waits
+for), the per-persona queues and slots, and emits the events of every step
+that is not about timing. :class:`~rolecall.orchestrator.simulation.Simulation`
+adds the clock.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Callable
+from typing import Any
+
+from rolecall.orchestrator import events as ev
+from rolecall.orchestrator.plan import Plan
+from rolecall.orchestrator.steps import assign, check_in, handoffs, next_performer, unreached_reason
+
+__all__ = ["Activity", "Tracker"]
+
+PENDING, QUEUED, FINISHED, FAILED, SKIPPED = 0, 1, 2, 3, 4
+TERMINAL = (FINISHED, FAILED, SKIPPED)
+
+
+class Activity:
+    """One stretch of work by one persona: an attempt, a rework or a review."""
+
+    __slots__ = ("activity", "attempt", "duration", "persona", "task")
+
+    def __init__(self, task: int, persona: str, activity: str, attempt: int, duration: int) -> None:
+        self.task = task
+        self.persona = persona
+        self.activity = activity
+        self.attempt = attempt
+        self.duration = duration
+
+
+class Tracker:
+    def __init__(self, plan: Plan, sink: Callable[[Any], None]) -> None:
+        self.plan = plan
+        self.sink = sink
+        self.seq = 0
+        self.now = 0
+        self.work_start = 0
+        self.last_end = 0
+        scenario = plan.scenario
+        n, m = len(plan.tasks), len(scenario.phase)
+        self.rank = {p.id: k for k, p in enumerate(plan.cast.personas)}
+        self.free = {p.id: p.capacity for p in plan.cast.personas}
+        self.queues: dict[str, list[tuple[int, int, Activity]]] = {p.id: [] for p in plan.cast.personas}
+        self.dirty: set[str] = set()
+        self.sequential = scenario.mode == "sequential"
+        self.global_free = 1 if self.sequential else n + 1
+        self.queued = 0
+        self.status = [PENDING] * n
+        self.performer = list(plan.performer)
+        self.started_at = [-1] * n
+        self.attempts_total = [0] * n
+        self.attempts_here = [0] * n
+        self.chain_pos = [0] * n
+        self.decided: dict[str, str | None] = {}
+        self.succs: list[list[int]] = [[] for _ in range(n)]
+        for i, preds in enumerate(plan.task_preds):
+            for p in preds:
+                self.succs[p].append(i)
+        self.waiting = [len(p) + 1 for p in plan.task_preds]
+        self.gated_by: dict[str, list[int]] = {}
+        for i, task in enumerate(plan.tasks):
+            if task.only_if is not None:
+                self.waiting[i] += 1
+                self.gated_by.setdefault(task.only_if.split(".", 1)[0], []).append(i)
+        self.members: list[list[int]] = [[] for _ in range(m)]
+        for i, k in enumerate(plan.phase_of):
+            self.members[k].append(i)
+        self.phase_left = [len(mem) for mem in self.members]
+        self.phase_waiting = [len(a) + len(g) for a, g in zip(plan.phase_after, plan.phase_gate, strict=True)]
+        self.phase_started_at = [-1] * m
+        self.phase_failed = [0] * m
+        self.phase_skipped = [0] * m
+        self.phase_next: list[list[int]] = [[] for _ in range(m)]
+        for k, after in enumerate(plan.phase_after):
+            for q in after:
+                self.phase_next[q].append(k)
+        self.gate_of: list[list[int]] = [[] for _ in range(n)]
+        for k, gate in enumerate(plan.phase_gate):
+            for i in gate:
+                self.gate_of[i].append(k)
+        self.checkins = {c.after: c for c in scenario.checkin}
+        self.done_now: list[tuple[int, str]] = []
+        self.ready: list[int] = []
+        self.counts = {"finished": 0, "failed": 0, "skipped": 0, "redirects": 0, "handoffs": 0}
+        self.stopped = False
+        self.blocked = False
+        self.stop_reason = ""
+
+    def emit(self, cls: type[ev.EventBase], actor: str, **fields: Any) -> None:
+        # model_construct: the coordinator builds events correctly, so re-validating
+        # each one would only add cost on the per-event path.
+        self.sink(cls.model_construct(seq=self.seq, at=self.now, actor=actor, **fields))
+        self.seq += 1
+
+    # -- queues --------------------------------------------------------------
+
+    def enqueue(self, i: int, act: Any) -> None:
+        self.queued += 1
+        heapq.heappush(self.queues[act.persona], (i, self.queued, act))
+        self.dirty.add(act.persona)
+
+    def release(self, persona: str) -> None:
+        self.free[persona] += 1
+        self.global_free += 1
+        self.dirty.add(persona)
+
+    # -- completion ------------------------------------------------------------
+
+    def task_done(self, i: int, persona: str) -> None:
+        task = self.plan.tasks[i]
+        self.status[i] = FINISHED
+        self.counts["finished"] += 1
+        self.emit(
+            ev.TaskFinished,
+            persona,
+            task=task.id,
+            phase=task.phase,
+            persona=persona,
+            deliverable=task.deliverable,
+            started_at=self.started_at[i],
+        )
+        self.done_now.append((i, persona))
+
+    def task_failed(self, i: int) -> None:
+        self.status[i] = FAILED
+        self.counts["failed"] += 1
+        k = self.plan.phase_of[i]
+        self.phase_failed[k] += 1
+        self._phase_progress(k)
+
+    def failed_attempt(self, i: int, act: Any) -> None:
+        task = self.plan.tasks[i]
+        self.attempts_here[i] += 1
+        nxt, reason = next_performer(self, i)
+        self.emit(
+            ev.TaskFailed,
+            act.persona,
+            task=task.id,
+            persona=act.persona,
+            attempt=self.attempts_total[i],
+            reason=f"attempt {self.attempts_total[i]} failed",
+            next=reason,
+        )
+        if nxt is None:
+            self.task_failed(i)
+            return
+        if reason != "retry":
+            self.attempts_here[i] = 0
+            if reason == "escalate":
+                self.emit(
+                    ev.Escalation,
+                    act.persona,
+                    task=task.id,
+                    from_persona=act.persona,
+                    to_persona=nxt,
+                    reason=f"{act.persona} and its fallback chain could not complete the task",
+                )
+            self.performer[i] = nxt
+            self.emit(
+                ev.TaskAssigned,
+                self.plan.cast.orchestrator.id,
+                task=task.id,
+                phase=task.phase,
+                persona=nxt,
+                capability=task.capability,
+                summary=task.summary,
+                expected_time=task.expected_time,
+                reason="escalation" if reason == "escalate" else "fallback",
+            )
+        self.enqueue(i, Activity(i, nxt, "work", self.attempts_total[i] + 1, task.expected_time))
+
+    def settle(self) -> None:
+        """Propagate everything that happened at this instant (steps 2 and 3)."""
+        while self.done_now or self.ready:
+            if self.done_now:
+                done, self.done_now = self.done_now, []
+                handoffs(self, done)
+                for i, _ in done:
+                    self._propagate(i)
+            if self.ready:
+                batch, self.ready = sorted(self.ready), []
+                for i in batch:
+                    if not self.stopped:
+                        assign(self, i)
+
+    def _propagate(self, i: int) -> None:
+        for s in self.succs[i]:
+            self._release_task(s)
+        for k in self.gate_of[i]:
+            self._release_phase(k)
+        self._phase_progress(self.plan.phase_of[i])
+
+    def _release_task(self, i: int) -> None:
+        self.waiting[i] -= 1
+        if self.waiting[i] == 0:
+            self.ready.append(i)
+
+    def skip(self, i: int, reason: str) -> None:
+        self.status[i] = SKIPPED
+        self.counts["skipped"] += 1
+        self.emit(
+            ev.TaskSkipped,
+            self.plan.cast.orchestrator.id,
+            task=self.plan.tasks[i].id,
+            reason=reason,
+        )
+        k = self.plan.phase_of[i]
+        self.phase_skipped[k] += 1
+        self.done_now.append((i, ""))
+
+    # -- phases ----------------------------------------------------------------
+
+    def _release_phase(self, k: int) -> None:
+        self.phase_waiting[k] -= 1
+        if self.phase_waiting[k] == 0 and not self.stopped:
+            self.start_phase(k)
+
+    def start_phase(self, k: int) -> None:
+        plan = self.plan
+        phase = plan.scenario.phase[k]
+        orchestrator = plan.cast.orchestrator.id
+        if phase.gate is not None:
+            self.emit(
+                ev.PhaseGateOpened,
+                orchestrator,
+                phase=phase.id,
+                gate=phase.gate.name,
+                requires=phase.gate.requires,
+            )
+        members = self.members[k]
+        involved = {self.performer[i] for i in members}
+        self.phase_started_at[k] = self.now
+        self.emit(
+            ev.PhaseStarted,
+            orchestrator,
+            phase=phase.id,
+            title=phase.title,
+            mode=phase.mode,
+            stream=phase.stream,
+            index=k + 1,
+            personas=tuple(p.id for p in plan.cast.personas if p.id in involved),
+            tasks=tuple(plan.tasks[i].id for i in members),
+        )
+        for i in members:
+            self._release_task(i)
+        if not members:
+            self._phase_progress(k, empty=True)
+
+    def _phase_progress(self, k: int, empty: bool = False) -> None:
+        if not empty:
+            self.phase_left[k] -= 1
+        if self.phase_left[k] > 0:
+            return
+        phase = self.plan.scenario.phase[k]
+        size = len(self.members[k])
+        self.emit(
+            ev.PhaseFinished,
+            self.plan.cast.orchestrator.id,
+            phase=phase.id,
+            title=phase.title,
+            started_at=self.phase_started_at[k],
+            finished=size - self.phase_failed[k] - self.phase_skipped[k],
+            failed=self.phase_failed[k],
+            skipped=self.phase_skipped[k],
+        )
+        if self.phase_failed[k]:
+            return
+        checkin = self.checkins.get(phase.id)
+        if checkin is not None:
+            check_in(self, k, checkin)
+        if self.stopped:
+            return
+        for nxt in self.phase_next[k]:
+            self._release_phase(nxt)
+
+    def decide(self, decision_id: str, chosen: str | None) -> None:
+        self.decided[decision_id] = chosen
+        for i in self.gated_by.get(decision_id, ()):
+            self._release_task(i)
+
+    # -- the end -----------------------------------------------------------------
+
+    def final_outcome(self) -> str:
+        if self.stopped:
+            return "stopped_at_decision"
+        return "failed" if self.counts["failed"] else "completed"
+
+    def finish_run(self, outcome: str) -> None:
+        plan = self.plan
+        orchestrator = plan.cast.orchestrator.id
+        unreached = 0
+        for i, task in enumerate(plan.tasks):
+            if self.status[i] in TERMINAL:
+                continue
+            unreached += 1
+            self.emit(ev.TaskUnreached, orchestrator, task=task.id, reason=unreached_reason(self, i))
+        self.now = max(self.now, self.last_end)
+        if outcome == "completed":
+            reason = f"all {len(plan.tasks)} tasks done"
+        elif outcome == "failed":
+            reason = f"{self.counts['failed']} task(s) failed after retries, fallbacks and escalation"
+        else:
+            reason = self.stop_reason
+        self.emit(
+            ev.RunFinished,
+            orchestrator,
+            outcome=outcome,
+            reason=reason,
+            makespan=max(0, self.last_end - self.work_start) if outcome != "blocked_at_gate" else 0,
+            sequential_time=plan.sequential_time,
+            critical_time=plan.critical_time,
+            tasks=len(plan.tasks),
+            finished=self.counts["finished"],
+            failed=self.counts["failed"],
+            skipped=self.counts["skipped"],
+            unreached=unreached,
+            redirects=self.counts["redirects"],
+            handoffs=self.counts["handoffs"],
+        )

@@ -1,0 +1,205 @@
+"""Loading a cast folder: every file validated, then the cast checked as a whole.
+
+All problems of all files are collected and raised together in one
+:class:`~rolecall.errors.InputError`, so one run of ``rolecall roles validate``
+shows everything to fix.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import Counter
+from pathlib import Path
+from typing import TypeVar
+
+from rolecall._toml import TomlDocument, read_toml
+from rolecall.errors import InputError, Problem
+from rolecall.roles.cast import Cast
+from rolecall.roles.catalogue import CastManifest
+from rolecall.roles.persona import Persona
+
+__all__ = ["MANIFEST_NAME", "load_cast"]
+
+MANIFEST_NAME = "cast.toml"
+
+M = TypeVar("M", CastManifest, Persona)
+
+
+def load_cast(folder: Path) -> Cast:
+    """Load and check the cast in ``folder``; raise InputError listing every problem."""
+    if not folder.is_dir():
+        what = "does not exist" if not folder.exists() else "is not a folder"
+        raise InputError.single(folder, f"cast folder {what}")
+    manifest_path = folder / MANIFEST_NAME
+    if not manifest_path.is_file():
+        raise InputError.single(
+            manifest_path,
+            "missing: a cast folder needs cast.toml (name, orchestrator, capabilities)",
+        )
+    problems: list[Problem] = []
+    manifest_doc, manifest = _load(manifest_path, CastManifest, problems)
+    persona_docs: dict[str, TomlDocument] = {}
+    personas: list[Persona] = []
+    for path in sorted(folder.glob("*.toml")):
+        if path.name == MANIFEST_NAME:
+            continue
+        doc, persona = _load(path, Persona, problems)
+        if persona is None or doc is None:
+            continue
+        if persona.id != path.stem:
+            problems.append(
+                doc.problem(f"persona id '{persona.id}' must match the file name '{path.stem}.toml'", "id")
+            )
+        persona_docs[persona.id] = doc
+        personas.append(persona)
+    if manifest is None or manifest_doc is None:
+        raise InputError(problems)
+    if not personas and not problems:
+        problems.append(Problem(folder, "cast has no persona files (<id>.toml beside cast.toml)"))
+    personas = _ordered(manifest, manifest_doc, personas, problems)
+    problems.extend(_cross_check(manifest, manifest_doc, personas, persona_docs))
+    if problems:
+        raise InputError(problems)
+    return Cast(manifest=manifest, personas=tuple(personas), source=folder)
+
+
+def _load(path: Path, model: type[M], problems: list[Problem]) -> tuple[TomlDocument | None, M | None]:
+    try:
+        doc = read_toml(path)
+        return doc, doc.validate(model)
+    except InputError as exc:
+        problems.extend(exc.problems)
+        return None, None
+
+
+def _ordered(
+    manifest: CastManifest, doc: TomlDocument, personas: list[Persona], problems: list[Problem]
+) -> list[Persona]:
+    if not manifest.members:
+        return personas
+    by_id = {p.id: p for p in personas}
+    for i, member in enumerate(manifest.members):
+        if member not in by_id:
+            problems.append(
+                doc.problem(f"no persona file '{member}.toml' in the cast folder", f"members[{i}]")
+            )
+    listed = set(manifest.members)
+    for persona in personas:
+        if persona.id not in listed:
+            problems.append(
+                doc.problem(f"persona '{persona.id}' has a file but is not listed in members", "members")
+            )
+    ordered = [by_id[m] for m in manifest.members if m in by_id]
+    return ordered + [p for p in personas if p.id not in listed]
+
+
+def _cross_check(
+    manifest: CastManifest,
+    manifest_doc: TomlDocument,
+    personas: list[Persona],
+    docs: dict[str, TomlDocument],
+) -> list[Problem]:
+    problems: list[Problem] = []
+    ids = {p.id for p in personas}
+    caps = {c.id for c in manifest.capability}
+    owners: dict[str, list[str]] = {c: [] for c in caps}
+    for persona in personas:
+        for owned in persona.owns:
+            owners.setdefault(owned.capability, []).append(persona.id)
+
+    for cap_id, count in Counter(c.id for c in manifest.capability).items():
+        if count > 1:
+            problems.append(
+                manifest_doc.problem(f"capability '{cap_id}' is declared {count} times", "capability")
+            )
+    handles = Counter(p.handle for p in personas)
+    for persona in personas:
+        if handles[persona.handle] > 1:
+            others = [p.id for p in personas if p.handle == persona.handle and p.id != persona.id]
+            problems.append(
+                docs[persona.id].problem(
+                    f"handle '{persona.handle}' is also used by {', '.join(others)}", "handle"
+                )
+            )
+    for role, expected in (("orchestrator", "orchestrator"), ("verifier", "verifier")):
+        pid = getattr(manifest, role)
+        if pid is None:
+            continue
+        if pid not in ids:
+            problems.append(
+                manifest_doc.problem(f"no persona '{pid}' in this cast; known: {_known(ids)}", role)
+            )
+        elif (kind := next(p.kind for p in personas if p.id == pid)) != expected:
+            problems.append(
+                manifest_doc.problem(
+                    f"'{pid}' is named {role} but its kind is '{kind}' (expected '{expected}')",
+                    role,
+                )
+            )
+
+    for persona in personas:
+        doc = docs[persona.id]
+        owned_ids = set(persona.owned_ids())
+        for i, item in enumerate(persona.owns):
+            if item.capability not in caps:
+                problems.append(
+                    doc.problem(_unknown_capability(item.capability, caps), f"owns[{i}].capability")
+                )
+        for i, never in enumerate(persona.never):
+            where = f"never[{i}]"
+            if never.capability not in caps:
+                problems.append(
+                    doc.problem(_unknown_capability(never.capability, caps), f"{where}.capability")
+                )
+            if never.capability in owned_ids:
+                problems.append(
+                    doc.problem(
+                        f"'{never.capability}' is listed both in owns and in never",
+                        f"{where}.capability",
+                    )
+                )
+            if never.hand_to not in ids:
+                problems.append(
+                    doc.problem(
+                        f"no persona '{never.hand_to}' in this cast; known: {_known(ids)}",
+                        f"{where}.hand_to",
+                    )
+                )
+            elif never.capability in caps and never.hand_to not in owners.get(never.capability, []):
+                has = ", ".join(owners.get(never.capability, [])) or "nobody"
+                problems.append(
+                    doc.problem(
+                        f"'{never.hand_to}' does not own '{never.capability}' (owned by: {has})",
+                        f"{where}.hand_to",
+                    )
+                )
+        for key in ("hands_to", "fallback"):
+            for i, target in enumerate(getattr(persona, key)):
+                if target not in ids:
+                    problems.append(
+                        doc.problem(
+                            f"no persona '{target}' in this cast; known: {_known(ids)}",
+                            f"{key}[{i}]",
+                        )
+                    )
+                elif target == persona.id:
+                    problems.append(doc.problem("a persona cannot name itself here", f"{key}[{i}]"))
+    for i, cap in enumerate(manifest.capability):
+        if not owners.get(cap.id):
+            problems.append(
+                manifest_doc.problem(
+                    f"capability '{cap.id}' is owned by no persona; add it to some persona's owns",
+                    f"capability[{i}].id",
+                )
+            )
+    return problems
+
+
+def _known(ids: set[str]) -> str:
+    return ", ".join(sorted(ids)) or "(none)"
+
+
+def _unknown_capability(cap: str, caps: set[str]) -> str:
+    close = difflib.get_close_matches(cap, sorted(caps), n=1)
+    hint = f"; did you mean '{close[0]}'?" if close else "; declare it in cast.toml [[capability]]"
+    return f"unknown capability '{cap}'{hint}"

@@ -1,0 +1,51 @@
+"""Finding casts: the shipped ones by name, or a user's folder by path."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rolecall._resources import shipped_dir
+from rolecall.errors import UsageError
+from rolecall.roles.cast import Cast
+from rolecall.roles.loader import MANIFEST_NAME, load_cast
+
+__all__ = ["DEFAULT_CAST", "cast_folder", "resolve_cast", "shipped_casts"]
+
+DEFAULT_CAST = "product-team"
+
+_cache: dict[Path, Cast] = {}
+
+
+def shipped_casts() -> tuple[str, ...]:
+    """Names of the casts that ship with rolecall, sorted."""
+    root = shipped_dir("roles")
+    if not root.is_dir():
+        return ()
+    return tuple(sorted(p.parent.name for p in root.glob(f"*/{MANIFEST_NAME}")))
+
+
+def cast_folder(ref: str | Path, relative_to: Path | None = None) -> Path:
+    """The folder ``ref`` names: a path (anything with a '/' or that exists) or a shipped name."""
+    text = str(ref)
+    looks_like_path = isinstance(ref, Path) or "/" in text or text.startswith(".")
+    if looks_like_path:
+        path = Path(text)
+        if relative_to is not None and not path.is_absolute():
+            path = relative_to / path
+        return path
+    if Path(text).is_dir() and (Path(text) / MANIFEST_NAME).is_file():
+        return Path(text)
+    folder = shipped_dir("roles") / text
+    if not folder.is_dir():
+        known = ", ".join(shipped_casts()) or "(none found)"
+        raise UsageError(f"unknown cast '{text}'; shipped casts: {known}; or pass a folder path")
+    return folder
+
+
+def resolve_cast(ref: str | Path = DEFAULT_CAST, relative_to: Path | None = None) -> Cast:
+    """Load (once per process) the cast that ``ref`` names."""
+    folder = cast_folder(ref, relative_to).resolve()
+    cast = _cache.get(folder)
+    if cast is None:
+        cast = _cache[folder] = load_cast(folder)
+    return cast
