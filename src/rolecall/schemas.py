@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
 
-__all__ = ["SCHEMA_NAMES", "schema", "schema_json"]
+__all__ = ["SCHEMA_NAMES", "publish", "schema", "schema_json"]
 
 
 def _persona() -> type[BaseModel]:
@@ -27,9 +28,23 @@ def _cast() -> type[BaseModel]:
     return CastManifest
 
 
+def _scenario() -> type[BaseModel]:
+    from rolecall.orchestrator.scenario import Scenario
+
+    return Scenario
+
+
+def _event() -> Any:
+    from rolecall.orchestrator.events import event_adapter
+
+    return event_adapter()
+
+
 _MODELS: dict[str, Callable[[], Any]] = {
     "persona": _persona,
     "cast": _cast,
+    "scenario": _scenario,
+    "event": _event,
 }
 
 SCHEMA_NAMES: tuple[str, ...] = tuple(_MODELS)
@@ -41,9 +56,22 @@ def schema(name: str) -> dict[str, Any]:
         result: dict[str, Any] = target.model_json_schema()
     else:
         result = target.json_schema()
+    result.setdefault("title", name.capitalize())
     result["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     result["$id"] = f"https://rolecall.dev/schemas/{name}.schema.json"
     return result
+
+
+def publish(folder: Path) -> list[Path]:
+    """Write every schema to ``folder/<name>.schema.json`` (atomically); return the paths."""
+    from rolecall._atomic import write_text_atomic
+
+    written = []
+    for name in SCHEMA_NAMES:
+        path = folder / f"{name}.schema.json"
+        write_text_atomic(path, schema_json(name))
+        written.append(path)
+    return written
 
 
 def schema_json(name: str) -> str:

@@ -199,6 +199,7 @@ class Redirect(EventBase):
     to_persona: str
     capability: str
     summary: str
+    subtasks: tuple[str, ...] = Field(description="What the owner must cover, from the task.")
     reasons: tuple[str, ...]
     instead: tuple[str, ...]
 

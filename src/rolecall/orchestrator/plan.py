@@ -99,6 +99,8 @@ def build_plan(scenario: Scenario, cast: Cast, doc: TomlDocument | None = None) 
     order, left = topological_order(graph)
     if left:
         cycle = find_cycle(graph, left)
+        first = cycle.index(min(cycle))  # start at the earliest declared node: stable messages
+        cycle = cycle[first:] + cycle[:first]
         raise InputError(
             [
                 problem(

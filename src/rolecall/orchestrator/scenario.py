@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-from pydantic import BeforeValidator, Field, model_validator
+from pydantic import BeforeValidator, Field, WithJsonSchema, model_validator
 
 from rolecall._model import CapabilityId, FileModel, Identifier, Text
 
@@ -54,7 +54,20 @@ def parse_minutes(value: object) -> object:
     return value
 
 
-Minutes = Annotated[int, BeforeValidator(parse_minutes), Field(ge=0, le=10_000_000)]
+Minutes = Annotated[
+    int,
+    BeforeValidator(parse_minutes),
+    Field(ge=0, le=10_000_000),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "integer", "minimum": 0},
+                {"type": "string", "pattern": r"^\s*(\d+(\.\d+)?\s*h\w*)?\s*(\d+\s*m\w*)?\s*$"},
+            ],
+            "description": "Virtual minutes: 45, '45m', '2h', '1h30m' or '1.5h'.",
+        }
+    ),
+]
 
 RequirementKind = Literal["database", "mcp-server", "env-var", "package", "service", "file"]
 

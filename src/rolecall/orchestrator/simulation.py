@@ -61,9 +61,9 @@ class Simulation(Tracker):
             self.finish_run("blocked_at_gate")
             return
         self.work_start = self.now
-        for k in range(len(scenario.phase)):
-            if self.phase_waiting[k] == 0:
-                self.start_phase(k)
+        # Collect first: starting an empty phase finishes it at once and may release others.
+        for k in [k for k in range(len(scenario.phase)) if self.phase_waiting[k] == 0]:
+            self.start_phase(k)
         self.settle()
         self._dispatch()
         heap = self._heap

@@ -61,6 +61,7 @@ def assign(tr: Tracker, i: int) -> None:
             to_persona=performer,
             capability=task.capability,
             summary=task.summary,
+            subtasks=task.subtasks,
             reasons=capability.reasons,
             instead=instead,
         )

@@ -40,11 +40,13 @@ def load_cast(folder: Path) -> Cast:
     manifest_doc, manifest = _load(manifest_path, CastManifest, problems)
     persona_docs: dict[str, TomlDocument] = {}
     personas: list[Persona] = []
+    broken: set[str] = set()
     for path in sorted(folder.glob("*.toml")):
         if path.name == MANIFEST_NAME:
             continue
         doc, persona = _load(path, Persona, problems)
         if persona is None or doc is None:
+            broken.add(path.stem)
             continue
         if persona.id != path.stem:
             problems.append(
@@ -56,8 +58,8 @@ def load_cast(folder: Path) -> Cast:
         raise InputError(problems)
     if not personas and not problems:
         problems.append(Problem(folder, "cast has no persona files (<id>.toml beside cast.toml)"))
-    personas = _ordered(manifest, manifest_doc, personas, problems)
-    problems.extend(_cross_check(manifest, manifest_doc, personas, persona_docs))
+    personas = _ordered(manifest, manifest_doc, personas, problems, broken)
+    problems.extend(_cross_check(manifest, manifest_doc, personas, persona_docs, broken))
     if problems:
         raise InputError(problems)
     return Cast(manifest=manifest, personas=tuple(personas), source=folder)
@@ -73,13 +75,17 @@ def _load(path: Path, model: type[M], problems: list[Problem]) -> tuple[TomlDocu
 
 
 def _ordered(
-    manifest: CastManifest, doc: TomlDocument, personas: list[Persona], problems: list[Problem]
+    manifest: CastManifest,
+    doc: TomlDocument,
+    personas: list[Persona],
+    problems: list[Problem],
+    broken: set[str],
 ) -> list[Persona]:
     if not manifest.members:
         return personas
     by_id = {p.id: p for p in personas}
     for i, member in enumerate(manifest.members):
-        if member not in by_id:
+        if member not in by_id and member not in broken:
             problems.append(
                 doc.problem(f"no persona file '{member}.toml' in the cast folder", f"members[{i}]")
             )
@@ -98,9 +104,16 @@ def _cross_check(
     manifest_doc: TomlDocument,
     personas: list[Persona],
     docs: dict[str, TomlDocument],
+    broken: set[str],
 ) -> list[Problem]:
+    """Problems of the cast as a whole.
+
+    Files that failed to load (``broken``) already have their own problems;
+    references to them count as known so one typo does not cascade into a
+    screenful of 'no persona' errors.
+    """
     problems: list[Problem] = []
-    ids = {p.id for p in personas}
+    ids = {p.id for p in personas} | broken
     caps = {c.id for c in manifest.capability}
     owners: dict[str, list[str]] = {c: [] for c in caps}
     for persona in personas:
@@ -124,6 +137,8 @@ def _cross_check(
     for role, expected in (("orchestrator", "orchestrator"), ("verifier", "verifier")):
         pid = getattr(manifest, role)
         if pid is None:
+            continue
+        if pid in broken:
             continue
         if pid not in ids:
             problems.append(
@@ -165,7 +180,11 @@ def _cross_check(
                         f"{where}.hand_to",
                     )
                 )
-            elif never.capability in caps and never.hand_to not in owners.get(never.capability, []):
+            elif (
+                never.capability in caps
+                and never.hand_to not in broken
+                and never.hand_to not in owners.get(never.capability, [])
+            ):
                 has = ", ".join(owners.get(never.capability, [])) or "nobody"
                 problems.append(
                     doc.problem(
@@ -185,7 +204,7 @@ def _cross_check(
                 elif target == persona.id:
                     problems.append(doc.problem("a persona cannot name itself here", f"{key}[{i}]"))
     for i, cap in enumerate(manifest.capability):
-        if not owners.get(cap.id):
+        if not owners.get(cap.id) and not broken:
             problems.append(
                 manifest_doc.problem(
                     f"capability '{cap.id}' is owned by no persona; add it to some persona's owns",

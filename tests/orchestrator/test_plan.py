@@ -1,0 +1,158 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from rolecall import InputError
+from rolecall.orchestrator import plan_file
+from rolecall.orchestrator.scenario import parse_minutes
+from tests.conftest import SCENARIOS
+from tests.orchestrator.helpers import plan_of
+
+HEADER = """name = "broken"
+title = "Broken"
+request = "r"
+
+[[phase]]
+id = "work"
+title = "Work"
+"""
+
+
+def _problems(tmp_path: Path, body: str) -> list[str]:
+    path = tmp_path / "s.toml"
+    path.write_text(HEADER + body, encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        plan_file(path)
+    return [str(p) for p in info.value.problems]
+
+
+def test_all_reference_problems_reported_together_with_lines(tmp_path: Path) -> None:
+    problems = _problems(
+        tmp_path,
+        """
+[[task]]
+id = "a"
+phase = "wrok"
+capability = "frontend.ui"
+summary = "A"
+expected_time = "10m"
+depends_on = ["nothing"]
+
+[[task]]
+id = "b"
+phase = "work"
+capability = "backend.server-action"
+summary = "B"
+expected_time = 5
+assignee = "morgan"
+attempted_by = "samm"
+""",
+    )
+    joined = "\n".join(problems)
+    assert len(problems) == 4, joined
+    assert "s.toml:11: task[0].phase: unknown phase 'wrok'; did you mean 'work'?" in joined
+    assert "s.toml:15: task[0].depends_on[0]: unknown task 'nothing'" in joined
+    assert "task[1].capability: unknown capability 'backend.server-action'" in joined
+    assert "did you mean 'backend.server-actions'?" in joined
+    assert "task[1].attempted_by: unknown persona 'samm'" in joined
+
+
+def test_cycle_is_named(tmp_path: Path) -> None:
+    body = "".join(
+        f'\n[[task]]\nid = "{t}"\nphase = "work"\ncapability = "frontend.ui"\nsummary = "x"\n'
+        f'expected_time = 5\ndepends_on = ["{d}"]\n'
+        for t, d in (("a", "c"), ("b", "a"), ("c", "b"))
+    )
+    (problem,) = _problems(tmp_path, body)
+    assert "dependency cycle: task 'a' -> task 'b' -> task 'c' -> task 'a'" in problem
+
+
+def test_cycle_through_phases_is_named() -> None:
+    with pytest.raises(InputError, match=r"dependency cycle: .*phase 'late' start"):
+        plan_of(
+            [
+                {
+                    "id": "early-task",
+                    "capability": "frontend.ui",
+                    "phase": "early",
+                    "depends_on": ["late-task"],
+                },
+                {"id": "late-task", "capability": "qa.testing", "phase": "late"},
+            ],
+            phase=[{"id": "early", "title": "Early"}, {"id": "late", "title": "Late"}],
+        )
+
+
+def test_unknown_key_and_bad_duration_reported_with_lines(tmp_path: Path) -> None:
+    problems = _problems(
+        tmp_path,
+        '\n[[task]]\nid = "a"\nphase = "work"\ncapability = "frontend.ui"\nsummary = "x"\n'
+        'expected_time = "soon"\nowner = "sam"\n',
+    )
+    joined = "\n".join(problems)
+    assert "s.toml:14: task[0].expected_time: 'soon' is not a duration" in joined
+    assert "s.toml:15: task[0].owner: unknown key 'owner'" in joined
+
+
+def test_assignee_must_own_the_capability() -> None:
+    with pytest.raises(InputError, match=r"'sam' does not own 'backend.server-actions'.*attempted_by"):
+        plan_of([{"id": "a", "capability": "backend.server-actions", "assignee": "sam"}])
+
+
+def test_empty_and_malformed_files(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.toml"
+    empty.write_text("  \n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"empty.toml: file is empty"):
+        plan_file(empty)
+    bad = tmp_path / "bad.toml"
+    bad.write_text('name = "x"\ntitle = \n', encoding="utf-8")
+    with pytest.raises(InputError, match=r"bad.toml:2: TOML syntax error"):
+        plan_file(bad)
+
+
+def test_unknown_cast_is_a_located_problem(tmp_path: Path) -> None:
+    path = tmp_path / "s.toml"
+    path.write_text(HEADER.replace('request = "r"', 'request = "r"\ncast = "nope"'), encoding="utf-8")
+    path.write_text(
+        path.read_text()
+        + '\n[[task]]\nid = "a"\nphase = "work"\ncapability = "x"\nsummary = "s"\nexpected_time = 1\n'
+    )
+    with pytest.raises(InputError, match=r"s.toml:4: cast: unknown cast 'nope'"):
+        plan_file(path)
+
+
+def test_levels_critical_path_and_sequential_time() -> None:
+    plan = plan_of(
+        [
+            {"id": "schema", "capability": "database.schema", "expected_time": 30},
+            {"id": "design", "capability": "ux.design", "expected_time": 20},
+            {"id": "queries", "capability": "backend.queries", "expected_time": 40, "depends_on": ["schema"]},
+            {
+                "id": "ui",
+                "capability": "frontend.ui",
+                "expected_time": 30,
+                "depends_on": ["design", "queries"],
+            },
+        ]
+    )
+    ids = [[plan.tasks[i].id for i in level] for level in plan.levels]
+    assert ids == [["schema", "design"], ["queries"], ["ui"]]
+    assert [plan.tasks[i].id for i in plan.critical_path] == ["schema", "queries", "ui"]
+    assert plan.critical_time == 100
+    assert plan.sequential_time == 120
+
+
+@pytest.mark.parametrize(
+    ("text", "minutes"),
+    [(45, 45), ("45", 45), ("45m", 45), ("2h", 120), ("1h30m", 90), ("1.5h", 90), ("90 minutes", 90)],
+)
+def test_durations(text: object, minutes: int) -> None:
+    assert parse_minutes(text) == minutes
+
+
+def test_shipped_stripe_scenario_plans() -> None:
+    plan = plan_file(SCENARIOS / "stripe-subscription.toml")
+    assert plan.sequential_time == 540
+    assert len(plan.levels) >= 4
