@@ -94,9 +94,7 @@ class Tracker:
         self.stop_reason = ""
 
     def emit(self, cls: type[ev.EventBase], actor: str, **fields: Any) -> None:
-        # model_construct: the coordinator builds events correctly, so re-validating
-        # each one would only add cost on the per-event path.
-        self.sink(cls.model_construct(seq=self.seq, at=self.now, actor=actor, **fields))
+        self.sink(ev.construct(cls, self.seq, self.now, actor, fields))
         self.seq += 1
 
     # -- queues --------------------------------------------------------------
