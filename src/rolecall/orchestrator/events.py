@@ -317,8 +317,8 @@ def construct(cls: type[EventBase], seq: int, at: int, actor: str, fields: dict[
     """
     layout = _LAYOUT.get(cls)
     if layout is None:
-        names = tuple(cls.model_fields)
-        layout = _LAYOUT[cls] = (names, set(names), str(cls.model_fields["kind"].default))
+        declared = tuple(cls.model_fields)
+        layout = _LAYOUT[cls] = (declared, set(declared), str(cls.model_fields["kind"].default))
     order, names, kind = layout
     fields["seq"] = seq
     fields["at"] = at
