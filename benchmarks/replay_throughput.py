@@ -117,9 +117,7 @@ def measure(shape: str, tasks: int, workdir: Path) -> Result:
 
 
 def print_table(results: list[Result]) -> None:
-    header = (
-        f"{'shape':<8} {'tasks':>8} {'events':>9} {'seconds':>8} {'us/event':>9} {'peak MB':>8} {'gen s':>6}"
-    )
+    header = f"{'shape':<8} {'tasks':>8} {'events':>9} {'seconds':>8} {'us/event':>9} {'peak MB':>8} {'gen s':>6}"
     print(header)
     print("-" * len(header))
     for r in results:

@@ -47,3 +47,17 @@ def product_team(tmp_path: Path) -> Path:
     target = tmp_path / "product-team"
     shutil.copytree(ROLES / "product-team", target)
     return target
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        default=False,
+        help="rewrite the golden transcripts under tests/golden/ instead of comparing",
+    )
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-golden"))

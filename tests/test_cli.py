@@ -131,6 +131,7 @@ def test_replay_writes_valid_events(tmp_path: Path) -> None:
     result = run_cli("replay", STRIPE, "-o", tmp_path)
     assert result.code == 0, result.err
     assert "Outcome:    completed" in result.out
+    assert (tmp_path / "transcript.md").read_text(encoding="utf-8").startswith("# Stripe subscription feature")
     schema = json.loads(run_cli("schema", "event").out)
     lines = (tmp_path / "events.jsonl").read_text(encoding="utf-8").splitlines()
     assert json.loads(lines[0])["kind"] == "run_started"
@@ -147,7 +148,7 @@ def test_replay_jsonl_to_stdout_matches_file(tmp_path: Path) -> None:
 
 def test_render_saved_events(tmp_path: Path) -> None:
     run_cli("replay", STRIPE, "-o", tmp_path)
-    rendered = run_cli("render", tmp_path / "events.jsonl")
+    rendered = run_cli("render", tmp_path / "events.jsonl", "--format", "summary")
     assert rendered.code == 0
     assert "Outcome:    completed" in rendered.out
     again = run_cli("render", tmp_path / "events.jsonl", "--format", "jsonl")

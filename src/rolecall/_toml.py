@@ -174,9 +174,7 @@ def parse_toml(text: str, path: Path | None = None) -> TomlDocument:
     return TomlDocument(path, text, data)
 
 
-def problems_from_validation(
-    exc: ValidationError, model: type[BaseModel], doc: TomlDocument | None
-) -> list[Problem]:
+def problems_from_validation(exc: ValidationError, model: type[BaseModel], doc: TomlDocument | None) -> list[Problem]:
     """Translate pydantic's errors into one :class:`Problem` per error, worded for TOML users."""
     problems: list[Problem] = []
     for error in exc.errors(include_url=False):

@@ -106,43 +106,71 @@ def _cmd_plan(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _templates(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from rolecall.handoffs import load_templates
+
+    return load_templates(Path(args.templates) if args.templates else None)
+
+
 def _cmd_replay(args: argparse.Namespace) -> int:
     from rolecall._atomic import atomic_writer
     from rolecall.orchestrator import Coordinator
     from rolecall.render.jsonl import JsonlSink
+    from rolecall.render.markdown import MarkdownTranscript
     from rolecall.render.summary import SummaryBuilder
 
+    templates = _templates(args)  # checked before anything runs
     plan = _plan(args)
     coordinator = Coordinator(plan)
     summary = SummaryBuilder()
+    transcript = MarkdownTranscript(templates)
     if args.output:
-        target = Path(args.output) / "events.jsonl"
-        with atomic_writer(target) as handle:
+        folder = Path(args.output)
+        events_path, transcript_path = folder / "events.jsonl", folder / "transcript.md"
+        with atomic_writer(events_path) as handle:
             write = JsonlSink(handle)
 
-            def both(event):  # type: ignore[no-untyped-def]
+            def every(event):  # type: ignore[no-untyped-def]
                 write(event)
                 summary(event)
+                transcript(event)
 
-            final = coordinator.run(both)
-        if args.format == "jsonl":
-            _out(target.read_text(encoding="utf-8"))
+            final = coordinator.run(every)
+        with atomic_writer(transcript_path) as handle:
+            handle.write(transcript.text())
+        shown = args.format or "summary"
+        if shown == "jsonl":
+            _out(events_path.read_text(encoding="utf-8"))
+        elif shown == "md":
+            _out(transcript.text())
         else:
-            _out(summary.text() + f"Events:     {target}\n")
-    elif args.format == "jsonl":
-        final = coordinator.run(JsonlSink(sys.stdout))
+            _out(summary.text() + f"Events:     {events_path}\nTranscript: {transcript_path}\n")
     else:
-        final = coordinator.run(summary)
-        _out(summary.text())
+        shown = args.format or "md"
+        if shown == "jsonl":
+            final = coordinator.run(JsonlSink(sys.stdout))
+        elif shown == "md":
+            final = coordinator.run(transcript)
+            _out(transcript.text())
+        else:
+            final = coordinator.run(summary)
+            _out(summary.text())
     return EXIT_OK if final.outcome == "completed" else EXIT_FAILED
 
 
 def _cmd_render(args: argparse.Namespace) -> int:
     from rolecall.render.jsonl import dump_events, read_events
+    from rolecall.render.markdown import markdown_transcript
     from rolecall.render.summary import summary_text
 
+    templates = _templates(args)
     events = read_events(Path(args.events))
-    _out(dump_events(events) if args.format == "jsonl" else summary_text(events))
+    if args.format == "jsonl":
+        _out(dump_events(events))
+    elif args.format == "summary":
+        _out(summary_text(events))
+    else:
+        _out(markdown_transcript(events, templates))
     return EXIT_OK
 
 
@@ -154,8 +182,7 @@ def _add_cast(parser: argparse.ArgumentParser) -> None:
         "--cast",
         default="product-team",
         metavar="NAME|PATH",
-        help="a shipped cast name (product-team, feature-crew, model-tiers) or a cast folder "
-        "(default: product-team)",
+        help="a shipped cast name (product-team, feature-crew, model-tiers) or a cast folder (default: product-team)",
     )
 
 
@@ -166,8 +193,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="rolecall",
         description="Declare a cast of role agents in TOML, replay scenarios through it "
         "deterministically, check role-boundary policies and render handoff transcripts.",
-        epilog="Exit codes: 0 ok, 1 a check failed, 2 bad input or usage. "
-        "Run 'rolecall COMMAND --help' for details.",
+        epilog="Exit codes: 0 ok, 1 a check failed, 2 bad input or usage. Run 'rolecall COMMAND --help' for details.",
     )
     parser.add_argument("--version", action="version", version=f"rolecall {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
@@ -244,13 +270,20 @@ def build_parser() -> argparse.ArgumentParser:
         "-o",
         "--output",
         metavar="DIR",
-        help="write DIR/events.jsonl (atomically) and print the summary",
+        help="write DIR/events.jsonl and DIR/transcript.md (atomically) and print a summary",
     )
     p.add_argument(
         "--format",
-        choices=("summary", "jsonl"),
-        default="summary",
-        help="what to print: a short summary (default) or the events as JSON Lines",
+        choices=("md", "summary", "jsonl"),
+        default=None,
+        help="what to print: the Markdown transcript (default without -o), a short summary "
+        "(default with -o) or the events as JSON Lines",
+    )
+    p.add_argument(
+        "--templates",
+        metavar="DIR",
+        default=None,
+        help="a copy of handoffs/ with edited message templates (files it lacks use the defaults)",
     )
     p.add_argument(
         "--cast",
@@ -263,10 +296,17 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "render",
         help="render a saved events.jsonl",
-        description="Render a saved event stream again, without re-running it.",
+        description="Render a saved event stream again, without re-running it: the Markdown "
+        "transcript is a pure function of the events and the templates.",
     )
     p.add_argument("events", metavar="EVENTS", help="an events.jsonl written by replay")
-    p.add_argument("--format", choices=("summary", "jsonl"), default="summary")
+    p.add_argument(
+        "--format",
+        choices=("md", "summary", "jsonl"),
+        default="md",
+        help="the Markdown transcript (default), a short summary, or the events again",
+    )
+    p.add_argument("--templates", metavar="DIR", default=None, help="a copy of handoffs/ with edited message templates")
     p.set_defaults(handler=_cmd_render)
 
     p = sub.add_parser(

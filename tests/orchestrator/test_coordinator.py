@@ -242,10 +242,7 @@ def test_rejected_decision_reroutes_or_stops() -> None:
 
 
 def test_sequential_mode_runs_one_task_at_a_time() -> None:
-    tasks = [
-        {"id": f"t{i}", "capability": c}
-        for i, c in enumerate(["frontend.ui", "qa.testing", "database.schema"])
-    ]
+    tasks = [{"id": f"t{i}", "capability": c} for i, c in enumerate(["frontend.ui", "qa.testing", "database.schema"])]
     parallel = run(tasks)
     sequential = run(tasks, mode="sequential")
     assert parallel[-1].makespan == 10

@@ -116,8 +116,7 @@ def test_unknown_cast_is_a_located_problem(tmp_path: Path) -> None:
     path = tmp_path / "s.toml"
     path.write_text(HEADER.replace('request = "r"', 'request = "r"\ncast = "nope"'), encoding="utf-8")
     path.write_text(
-        path.read_text()
-        + '\n[[task]]\nid = "a"\nphase = "work"\ncapability = "x"\nsummary = "s"\nexpected_time = 1\n'
+        path.read_text() + '\n[[task]]\nid = "a"\nphase = "work"\ncapability = "x"\nsummary = "s"\nexpected_time = 1\n'
     )
     with pytest.raises(InputError, match=r"s.toml:4: cast: unknown cast 'nope'"):
         plan_file(path)

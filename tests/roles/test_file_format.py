@@ -19,9 +19,7 @@ from rolecall.schemas import SCHEMA_NAMES, schema_json
 from tests.conftest import ROLES, ROOT
 
 ident = st.from_regex(r"[a-z][a-z0-9_-]{0,15}", fullmatch=True)
-capability = st.lists(st.from_regex(r"[a-z][a-z0-9-]{0,8}", fullmatch=True), min_size=1, max_size=3).map(
-    ".".join
-)
+capability = st.lists(st.from_regex(r"[a-z][a-z0-9-]{0,8}", fullmatch=True), min_size=1, max_size=3).map(".".join)
 text = st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=40)
 some_text = text.filter(lambda s: len(s) > 0)
 

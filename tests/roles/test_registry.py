@@ -104,8 +104,7 @@ def test_syntax_error_unknown_key_and_dangling_reference_reported_together(produ
 def test_structural_checks(product_team: Path) -> None:
     cast_toml = product_team / "cast.toml"
     cast_toml.write_text(
-        cast_toml.read_text(encoding="utf-8")
-        + '\n[[capability]]\nid = "ops.pager"\ndescription = "Pager duty"\n',
+        cast_toml.read_text(encoding="utf-8") + '\n[[capability]]\nid = "ops.pager"\ndescription = "Pager duty"\n',
         encoding="utf-8",
     )
     quinn = product_team / "quinn.toml"

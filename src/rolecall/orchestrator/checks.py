@@ -68,8 +68,7 @@ def check_references(scenario: Scenario, cast: Cast, problem: Callable[[str, str
         if capability is None:
             known = [c.id for c in cast.capabilities]
             report(
-                f"unknown capability '{task.capability}' in cast '{cast.name}'"
-                + _hint(task.capability, known),
+                f"unknown capability '{task.capability}' in cast '{cast.name}'" + _hint(task.capability, known),
                 f"{where}.capability",
             )
         elif not cast.owners_of(task.capability):

@@ -29,6 +29,7 @@ __all__ = [
     "GateChecked",
     "GateVerdict",
     "Handoff",
+    "PersonaView",
     "PhaseFinished",
     "PhaseGateOpened",
     "PhaseStarted",
@@ -43,6 +44,7 @@ __all__ = [
     "TaskStarted",
     "TaskSubmitted",
     "TaskUnreached",
+    "TaskView",
     "Violation",
     "construct",
     "event_adapter",
@@ -69,18 +71,51 @@ class EventBase(BaseModel):
     actor: str
 
 
+class PersonaView(BaseModel):
+    """What views need of a persona, carried in the stream so it renders on its own."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str
+    name: str
+    title: str
+    handle: str
+    icon: str
+    kind: str
+    templates: dict[str, str] = Field(default_factory=dict)
+
+
+class TaskView(BaseModel):
+    """A task as planned, so every view can name it from the stream alone."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str
+    phase: str
+    capability: str
+    summary: str
+    persona: str = Field(description="Who is planned to do it (before redirects and fallbacks).")
+    expected_time: int
+    depends_on: tuple[str, ...] = Field(description="Every task it waits for, implicit ones included.")
+    critical: bool = Field(description="On the critical path of the plan.")
+
+
 class RunStarted(EventBase):
     kind: Literal["run_started"] = "run_started"
     scenario: str
     title: str
     request: str
+    description: str
     cast: str
     mode: Literal["parallel", "sequential"]
-    personas: tuple[str, ...]
+    orchestrator: str
+    assessment: str = Field(description="Whether the request needs orchestration, and why.")
+    personas: tuple[PersonaView, ...]
     phases: tuple[str, ...]
     tasks: int
     sequential_time: int
     critical_time: int
+    plan: tuple[TaskView, ...]
 
 
 class GateChecked(EventBase):
@@ -212,6 +247,7 @@ class Handoff(EventBase):
     style: Literal["clean", "context"]
     deliverables: tuple[str, ...] = Field(description="Task ids whose deliverables travel.")
     feeds: tuple[str, ...] = Field(description="Task ids of the recipient they feed.")
+    continues_with: str = Field(description="Task id the sender works on next, or empty.")
 
 
 class CheckInHeld(EventBase):

@@ -149,9 +149,7 @@ def _phase_order(scenario: Scenario, phase_index: dict[str, int]) -> tuple[tuple
     return tuple(out)
 
 
-def _task_preds(
-    scenario: Scenario, index: dict[str, int], phase_of: tuple[int, ...]
-) -> tuple[tuple[int, ...], ...]:
+def _task_preds(scenario: Scenario, index: dict[str, int], phase_of: tuple[int, ...]) -> tuple[tuple[int, ...], ...]:
     last_in_phase: dict[int, int] = {}
     out: list[tuple[int, ...]] = []
     for i, task in enumerate(scenario.task):

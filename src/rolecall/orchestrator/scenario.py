@@ -30,9 +30,7 @@ __all__ = [
     "parse_minutes",
 ]
 
-_DURATION = re.compile(
-    r"^\s*(?:(?P<h>\d+(?:\.\d+)?)\s*h(?:ours?|rs?)?)?\s*(?:(?P<m>\d+)\s*m(?:in(?:utes?)?)?)?\s*$"
-)
+_DURATION = re.compile(r"^\s*(?:(?P<h>\d+(?:\.\d+)?)\s*h(?:ours?|rs?)?)?\s*(?:(?P<m>\d+)\s*m(?:in(?:utes?)?)?)?\s*$")
 
 
 def parse_minutes(value: object) -> object:
@@ -151,9 +149,7 @@ class Review(FileModel):
         if "approved" in self.verdicts[:-1]:
             raise ValueError("no verdict may follow 'approved': the loop ends there")
         if self.verdicts[-1] != "approved" and len(self.verdicts) < self.max_rounds:
-            raise ValueError(
-                "verdicts must end with 'approved', or fill max_rounds to script an exhausted loop"
-            )
+            raise ValueError("verdicts must end with 'approved', or fill max_rounds to script an exhausted loop")
         return self
 
 
@@ -195,9 +191,7 @@ class Decision(FileModel):
     options: tuple[DecisionOption, ...] = Field(min_length=2)
     recommended: Identifier
     approved: bool = True
-    on_reject: str = Field(
-        default="stop", description="'stop' ends the run; an option id reroutes to that option."
-    )
+    on_reject: str = Field(default="stop", description="'stop' ends the run; an option id reroutes to that option.")
 
 
 class CheckIn(FileModel):

@@ -23,6 +23,7 @@ from typing import Any
 
 from rolecall.orchestrator import events as ev
 from rolecall.orchestrator.plan import Plan
+from rolecall.orchestrator.steps import assess, task_views
 from rolecall.orchestrator.tracker import Activity, Tracker
 
 __all__ = ["Simulation"]
@@ -49,13 +50,28 @@ class Simulation(Tracker):
             scenario=scenario.name,
             title=scenario.title,
             request=scenario.request,
+            description=scenario.description,
             cast=plan.cast.name,
             mode=scenario.mode,
-            personas=tuple(p.id for p in plan.cast.personas),
+            orchestrator=plan.cast.orchestrator.id,
+            assessment=assess(plan),
+            personas=tuple(
+                ev.PersonaView(
+                    id=p.id,
+                    name=p.name,
+                    title=p.title,
+                    handle=p.handle,
+                    icon=p.icon,
+                    kind=p.kind,
+                    templates=dict(p.templates),
+                )
+                for p in plan.cast.personas
+            ),
             phases=tuple(p.id for p in scenario.phase),
             tasks=len(plan.tasks),
             sequential_time=plan.sequential_time,
             critical_time=plan.critical_time,
+            plan=task_views(plan),
         )
         if not self._prerequisites():
             self.finish_run("blocked_at_gate")

@@ -11,12 +11,47 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rolecall.orchestrator import events as ev
+from rolecall.orchestrator.plan import Plan
 from rolecall.orchestrator.scenario import CheckIn
 
 if TYPE_CHECKING:
     from rolecall.orchestrator.tracker import Tracker
 
-__all__ = ["assign", "check_in", "handoffs", "next_performer", "unreached_reason"]
+__all__ = ["assess", "assign", "check_in", "handoffs", "next_performer", "task_views", "unreached_reason"]
+
+
+def task_views(plan: Plan) -> tuple[ev.TaskView, ...]:
+    tasks = plan.tasks
+    critical = set(plan.critical_path)
+    return tuple(
+        ev.TaskView(
+            id=t.id,
+            phase=t.phase,
+            capability=t.capability,
+            summary=t.summary,
+            persona=plan.performer[i],
+            expected_time=t.expected_time,
+            depends_on=tuple(tasks[p].id for p in plan.task_preds[i]),
+            critical=i in critical,
+        )
+        for i, t in enumerate(tasks)
+    )
+
+
+def assess(plan: Plan) -> str:
+    """Does the request need orchestration at all? A lone task goes straight to its owner."""
+    scenario = plan.scenario
+    if len(plan.tasks) == 1 and scenario.gate is None and not scenario.checkin:
+        owner = plan.cast.persona(plan.performer[0])
+        return (
+            f"simple request: one task for {owner.name} ({owner.handle}); "
+            "no orchestration needed, handing it straight over"
+        )
+    involved = len(set(plan.performer))
+    return (
+        f"{len(plan.tasks)} tasks across {involved} personas in {len(scenario.phase)} "
+        f"phase{'' if len(scenario.phase) == 1 else 's'}: orchestration needed"
+    )
 
 
 def assign(tr: Tracker, i: int) -> None:
@@ -73,6 +108,7 @@ def assign(tr: Tracker, i: int) -> None:
             style="context",
             deliverables=(),
             feeds=(task.id,),
+            continues_with=tr.next_work(attempted),
         )
         tr.counts["redirects"] += 1
         tr.counts["handoffs"] += 1
@@ -120,6 +156,7 @@ def handoffs(tr: Tracker, done: list[tuple[int, str]]) -> None:
             style="clean",
             deliverables=tuple(delivered),
             feeds=tuple(feeds),
+            continues_with=tr.next_work(sender),
         )
         tr.counts["handoffs"] += 1
 

@@ -54,6 +54,10 @@ class Tracker:
         self.queued = 0
         self.status = [PENDING] * n
         self.performer = list(plan.performer)
+        self.own_tasks: dict[str, list[int]] = {}
+        for i, pid in enumerate(self.performer):
+            self.own_tasks.setdefault(pid, []).append(i)
+        self.own_pos: dict[str, int] = {}
         self.started_at = [-1] * n
         self.attempts_total = [0] * n
         self.attempts_here = [0] * n
@@ -96,6 +100,15 @@ class Tracker:
     def emit(self, cls: type[ev.EventBase], actor: str, **fields: Any) -> None:
         self.sink(ev.construct(cls, self.seq, self.now, actor, fields))
         self.seq += 1
+
+    def next_work(self, persona: str) -> str:
+        """The first unfinished task planned for ``persona``: what it continues with."""
+        tasks = self.own_tasks.get(persona, ())
+        pos = self.own_pos.get(persona, 0)
+        while pos < len(tasks) and self.status[tasks[pos]] in TERMINAL:
+            pos += 1
+        self.own_pos[persona] = pos
+        return self.plan.tasks[tasks[pos]].id if pos < len(tasks) else ""
 
     # -- queues --------------------------------------------------------------
 

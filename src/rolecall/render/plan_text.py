@@ -29,8 +29,7 @@ def plan_text(plan: Plan, final: RunFinished) -> str:
     lines.append("Levels (tasks whose dependencies are all in earlier levels):")
     for number, level in enumerate(plan.levels):
         shown = [
-            f"{tasks[i].id} ({plan.performer[i]}, {duration(tasks[i].expected_time)})"
-            for i in level[:_SHOWN_PER_LEVEL]
+            f"{tasks[i].id} ({plan.performer[i]}, {duration(tasks[i].expected_time)})" for i in level[:_SHOWN_PER_LEVEL]
         ]
         more = f", ... {len(level) - _SHOWN_PER_LEVEL} more" if len(level) > _SHOWN_PER_LEVEL else ""
         lines.append(f"  {number}: " + ", ".join(shown) + more)

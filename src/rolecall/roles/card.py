@@ -20,9 +20,7 @@ def cast_table(cast: Cast) -> str:
         owns = ", ".join(p.owned_ids())
         rows.append((p.id, p.handle, p.name, p.title, p.kind, str(p.capacity), owns))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]) - 1)]
-    lines = [
-        f"{cast.manifest.title} ({cast.name}): {len(cast)} personas, {len(cast.capabilities)} capabilities"
-    ]
+    lines = [f"{cast.manifest.title} ({cast.name}): {len(cast)} personas, {len(cast.capabilities)} capabilities"]
     for row in rows:
         cells = [cell.ljust(widths[i]) for i, cell in enumerate(row[:-1])]
         lines.append("  ".join([*cells, row[-1]]).rstrip())
@@ -75,7 +73,5 @@ def route_text(cast: Cast, result: Route) -> str:
     if result.must_not:
         out.append("Must not do it:")
         for persona, entry in result.must_not:
-            out.append(
-                f"  - {persona.label} {persona.handle}: never its job, hand to {_who(cast, entry.hand_to)}"
-            )
+            out.append(f"  - {persona.label} {persona.handle}: never its job, hand to {_who(cast, entry.hand_to)}")
     return "\n".join(out) + "\n"

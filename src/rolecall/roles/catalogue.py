@@ -14,9 +14,7 @@ class Capability(FileModel):
 
     id: CapabilityId
     description: Text
-    reasons: tuple[Text, ...] = Field(
-        default=(), description="Why this work needs its owner; quoted by a redirect."
-    )
+    reasons: tuple[Text, ...] = Field(default=(), description="Why this work needs its owner; quoted by a redirect.")
     keywords: tuple[Text, ...] = Field(
         default=(), description="Phrases that route a free-text request to this capability."
     )

@@ -49,9 +49,7 @@ def load_cast(folder: Path) -> Cast:
             broken.add(path.stem)
             continue
         if persona.id != path.stem:
-            problems.append(
-                doc.problem(f"persona id '{persona.id}' must match the file name '{path.stem}.toml'", "id")
-            )
+            problems.append(doc.problem(f"persona id '{persona.id}' must match the file name '{path.stem}.toml'", "id"))
         persona_docs[persona.id] = doc
         personas.append(persona)
     if manifest is None or manifest_doc is None:
@@ -86,15 +84,11 @@ def _ordered(
     by_id = {p.id: p for p in personas}
     for i, member in enumerate(manifest.members):
         if member not in by_id and member not in broken:
-            problems.append(
-                doc.problem(f"no persona file '{member}.toml' in the cast folder", f"members[{i}]")
-            )
+            problems.append(doc.problem(f"no persona file '{member}.toml' in the cast folder", f"members[{i}]"))
     listed = set(manifest.members)
     for persona in personas:
         if persona.id not in listed:
-            problems.append(
-                doc.problem(f"persona '{persona.id}' has a file but is not listed in members", "members")
-            )
+            problems.append(doc.problem(f"persona '{persona.id}' has a file but is not listed in members", "members"))
     ordered = [by_id[m] for m in manifest.members if m in by_id]
     return ordered + [p for p in personas if p.id not in listed]
 
@@ -122,17 +116,13 @@ def _cross_check(
 
     for cap_id, count in Counter(c.id for c in manifest.capability).items():
         if count > 1:
-            problems.append(
-                manifest_doc.problem(f"capability '{cap_id}' is declared {count} times", "capability")
-            )
+            problems.append(manifest_doc.problem(f"capability '{cap_id}' is declared {count} times", "capability"))
     handles = Counter(p.handle for p in personas)
     for persona in personas:
         if handles[persona.handle] > 1:
             others = [p.id for p in personas if p.handle == persona.handle and p.id != persona.id]
             problems.append(
-                docs[persona.id].problem(
-                    f"handle '{persona.handle}' is also used by {', '.join(others)}", "handle"
-                )
+                docs[persona.id].problem(f"handle '{persona.handle}' is also used by {', '.join(others)}", "handle")
             )
     for role, expected in (("orchestrator", "orchestrator"), ("verifier", "verifier")):
         pid = getattr(manifest, role)
@@ -141,9 +131,7 @@ def _cross_check(
         if pid in broken:
             continue
         if pid not in ids:
-            problems.append(
-                manifest_doc.problem(f"no persona '{pid}' in this cast; known: {_known(ids)}", role)
-            )
+            problems.append(manifest_doc.problem(f"no persona '{pid}' in this cast; known: {_known(ids)}", role))
         elif (kind := next(p.kind for p in personas if p.id == pid)) != expected:
             problems.append(
                 manifest_doc.problem(
@@ -157,15 +145,11 @@ def _cross_check(
         owned_ids = set(persona.owned_ids())
         for i, item in enumerate(persona.owns):
             if item.capability not in caps:
-                problems.append(
-                    doc.problem(_unknown_capability(item.capability, caps), f"owns[{i}].capability")
-                )
+                problems.append(doc.problem(_unknown_capability(item.capability, caps), f"owns[{i}].capability"))
         for i, never in enumerate(persona.never):
             where = f"never[{i}]"
             if never.capability not in caps:
-                problems.append(
-                    doc.problem(_unknown_capability(never.capability, caps), f"{where}.capability")
-                )
+                problems.append(doc.problem(_unknown_capability(never.capability, caps), f"{where}.capability"))
             if never.capability in owned_ids:
                 problems.append(
                     doc.problem(
@@ -203,6 +187,8 @@ def _cross_check(
                     )
                 elif target == persona.id:
                     problems.append(doc.problem("a persona cannot name itself here", f"{key}[{i}]"))
+    for persona in personas:
+        problems.extend(_check_templates(persona, docs[persona.id]))
     for i, cap in enumerate(manifest.capability):
         if not owners.get(cap.id) and not broken:
             problems.append(
@@ -222,3 +208,24 @@ def _unknown_capability(cap: str, caps: set[str]) -> str:
     close = difflib.get_close_matches(cap, sorted(caps), n=1)
     hint = f"; did you mean '{close[0]}'?" if close else "; declare it in cast.toml [[capability]]"
     return f"unknown capability '{cap}'{hint}"
+
+
+def _check_templates(persona: Persona, doc: TomlDocument) -> list[Problem]:
+    """A persona's own template phrasing must use the placeholders its template offers."""
+    from rolecall.handoffs.catalogue import TEMPLATES
+    from rolecall.handoffs.template import parse_template
+
+    problems: list[Problem] = []
+    for name, text in persona.templates.items():
+        field = f"templates.{name}"
+        if name not in TEMPLATES:
+            problems.append(doc.problem(f"unknown template '{name}'; known: {', '.join(TEMPLATES)}", field))
+            continue
+        start = doc.lines.line_of(field)
+        # A multi-line string starts on the line after its key; an inline one on the key's line.
+        first = (start or 1) + (1 if "\n" in text else 0)
+        try:
+            parse_template(text, name, TEMPLATES[name], doc.path, field, first_line=first)
+        except InputError as exc:
+            problems.extend(exc.problems)
+    return problems

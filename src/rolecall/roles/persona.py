@@ -60,6 +60,10 @@ class Persona(FileModel):
     prose: Prose
     owns: tuple[OwnedCapability, ...] = ()
     never: tuple[NeverJob, ...] = ()
+    templates: dict[str, str] = Field(
+        default_factory=dict,
+        description="This persona's own phrasing of message templates (name -> template text).",
+    )
 
     @property
     def label(self) -> str:

@@ -47,9 +47,7 @@ class Route:
             words = ", ".join(f"'{k}'" for k in self.match.keywords)
             return f"matched {words} -> capability '{self.match.capability.id}'"
         if self.status == "ambiguous":
-            tied = "; ".join(
-                f"'{m.capability.id}' ({', '.join(p.name for p in m.owners)})" for m in self.candidates
-            )
+            tied = "; ".join(f"'{m.capability.id}' ({', '.join(p.name for p in m.owners)})" for m in self.candidates)
             return f"ambiguous: equally strong matches for {tied}; the orchestrator decides"
         return "no capability keyword matched; the orchestrator decides"
 
@@ -74,7 +72,5 @@ def route(cast: Cast, request: str) -> Route:
     if len(owner_sets) > 1:
         return Route(request, "ambiguous", cast.orchestrator, None, top, ())
     winner = top[0]
-    must_not = tuple(
-        (p, entry) for p in cast.personas if (entry := p.never_entry(winner.capability.id)) is not None
-    )
+    must_not = tuple((p, entry) for p in cast.personas if (entry := p.never_entry(winner.capability.id)) is not None)
     return Route(request, "matched", winner.owners[0], winner, top, must_not)

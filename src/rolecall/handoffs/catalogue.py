@@ -1,0 +1,82 @@
+"""The message templates rolecall renders, and the placeholders each one offers."""
+
+from __future__ import annotations
+
+__all__ = ["SPEAKER", "TEMPLATES"]
+
+_HANDOFF = {"sender", "sender_handle", "sender_title", "recipient", "recipient_handle", "recipient_title"}
+
+TEMPLATES: dict[str, frozenset[str]] = {
+    # A finished deliverable travels to the persona whose task it feeds.
+    "clean-handoff": frozenset(_HANDOFF | {"task", "deliverables", "next"}),
+    # Work that needs another persona's expertise (after a redirect).
+    "context-handoff": frozenset(_HANDOFF | {"task", "requirements", "context", "continues_with"}),
+    # The orchestrator stops a persona working outside its role.
+    "redirect": frozenset(
+        {
+            "orchestrator",
+            "violator",
+            "violator_handle",
+            "specialist",
+            "specialist_title",
+            "specialist_handle",
+            "task",
+            "capability",
+            "reasons",
+            "instead",
+            "subtasks",
+        }
+    ),
+    # The verifier's prerequisites report and verdict.
+    "gate-report": frozenset({"verifier", "verifier_handle", "checks", "verdict", "missing", "next_phase"}),
+    "phase-start": frozenset({"orchestrator", "phase", "title", "mode", "count", "agents"}),
+    "phase-finish": frozenset({"orchestrator", "phase", "title", "finished", "failed", "skipped", "duration"}),
+    "checkin": frozenset(
+        {
+            "orchestrator",
+            "title",
+            "completed",
+            "in_progress",
+            "upcoming",
+            "blockers",
+            "phase_index",
+            "phases_total",
+            "tasks_done",
+            "tasks_total",
+            "percent",
+            "elapsed",
+        }
+    ),
+    "decision": frozenset({"question", "options", "recommendation", "answer", "outcome"}),
+    "run-summary": frozenset(
+        {
+            "orchestrator",
+            "title",
+            "outcome",
+            "reason",
+            "makespan",
+            "sequential",
+            "speedup",
+            "faster",
+            "finished",
+            "failed",
+            "tasks",
+            "handoffs",
+            "redirects",
+            "personas",
+        }
+    ),
+}
+
+SPEAKER: dict[str, str] = {
+    "clean-handoff": "sender",
+    "context-handoff": "sender",
+    "redirect": "orchestrator",
+    "gate-report": "verifier",
+    "phase-start": "orchestrator",
+    "phase-finish": "orchestrator",
+    "checkin": "orchestrator",
+    "decision": "orchestrator",
+    "run-summary": "orchestrator",
+}
+"""Whose voice each template is; that persona's own phrasing overrides the folder's."""

@@ -1,0 +1,72 @@
+"""Loading template folders (shipped defaults, a user's copy) and persona overrides."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from rolecall._resources import shipped_dir
+from rolecall.errors import InputError, Problem
+from rolecall.handoffs.catalogue import SPEAKER, TEMPLATES
+from rolecall.handoffs.template import Template, parse_template
+
+__all__ = ["TemplateLibrary", "load_templates"]
+
+SUFFIX = ".md"
+
+
+class TemplateLibrary:
+    """The templates of one rendering: folder templates plus per-persona overrides."""
+
+    def __init__(self, base: Mapping[str, Template], personal: Mapping[tuple[str, str], Template]) -> None:
+        self._base = dict(base)
+        self._personal = dict(personal)
+
+    def for_speaker(self, name: str, persona: str) -> Template:
+        return self._personal.get((persona, name)) or self._base[name]
+
+    def with_personas(self, overrides: Mapping[str, Mapping[str, str]]) -> TemplateLibrary:
+        """A copy adding persona overrides (persona id -> template name -> text)."""
+        problems: list[Problem] = []
+        personal = dict(self._personal)
+        for persona, templates in overrides.items():
+            for name, text in templates.items():
+                field = f"templates.{name}"
+                if name not in TEMPLATES:
+                    problems.append(Problem(None, f"persona '{persona}': unknown template '{name}'", field))
+                    continue
+                try:
+                    personal[(persona, name)] = parse_template(text, name, TEMPLATES[name], None, field)
+                except InputError as exc:
+                    problems.extend(exc.problems)
+        if problems:
+            raise InputError(problems)
+        return TemplateLibrary(self._base, personal)
+
+
+def load_templates(folder: Path | None = None) -> TemplateLibrary:
+    """Templates from ``folder`` (a copy of ``handoffs/``); files it lacks come from the defaults."""
+    defaults = shipped_dir("handoffs")
+    problems: list[Problem] = []
+    base: dict[str, Template] = {}
+    if folder is not None:
+        if not folder.is_dir():
+            raise InputError.single(folder, "templates folder does not exist")
+        for path in sorted(folder.glob(f"*{SUFFIX}")):
+            if path.stem not in TEMPLATES:
+                known = ", ".join(f"{n}{SUFFIX}" for n in TEMPLATES)
+                problems.append(Problem(path, f"unknown template '{path.stem}'; known: {known}"))
+    for name, allowed in TEMPLATES.items():
+        path = defaults / f"{name}{SUFFIX}"
+        if folder is not None and (folder / f"{name}{SUFFIX}").is_file():
+            path = folder / f"{name}{SUFFIX}"
+        try:
+            base[name] = parse_template(path.read_text(encoding="utf-8"), name, allowed, path)
+        except InputError as exc:
+            problems.extend(exc.problems)
+        except OSError as exc:
+            problems.append(Problem(path, f"cannot read template: {exc.strerror}"))
+    if problems:
+        raise InputError(problems)
+    assert set(base) == set(SPEAKER)
+    return TemplateLibrary(base, {})
