@@ -29,7 +29,7 @@ TEMPLATES: dict[str, frozenset[str]] = {
     ),
     # The verifier's prerequisites report and verdict.
     "gate-report": frozenset({"verifier", "verifier_handle", "checks", "verdict", "missing", "next_phase"}),
-    "phase-start": frozenset({"orchestrator", "phase", "title", "mode", "count", "agents"}),
+    "phase-start": frozenset({"orchestrator", "phase", "title", "mode", "count", "team", "agents"}),
     "phase-finish": frozenset({"orchestrator", "phase", "title", "finished", "failed", "skipped", "duration"}),
     "checkin": frozenset(
         {

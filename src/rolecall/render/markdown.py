@@ -39,7 +39,7 @@ class MarkdownTranscript:
         self._tasks: dict[str, dict[str, Any]] = {}
         self._phases: dict[str, tuple[str, int]] = {}
         self._checks: list[ev.GateChecked] = []
-        self._announcing = False
+        self._announcing: dict[str, list[str]] = {}
         self._redirects: dict[str, ev.Redirect] = {}
         self._phase_done: dict[str, list[str]] = {}
         self._unreached: list[ev.TaskUnreached] = []
@@ -76,10 +76,16 @@ class MarkdownTranscript:
 
     def __call__(self, event: ev.Event) -> None:
         handler = getattr(self, f"_on_{event.kind}")
-        if self._announcing and event.kind != "task_assigned":
-            self._out.append("")  # close the phase announcement's list
-            self._announcing = False
+        if self._announcing and event.kind not in ("task_assigned", "phase_started"):
+            self._flush_announcements()
         handler(event)
+
+    def _flush_announcements(self) -> None:
+        # Phases starting at the same instant are announced together, each with its
+        # own assignments, which the coordinator emits after all the starts.
+        for block in self._announcing.values():
+            self._out += [*block, ""]
+        self._announcing = {}
 
     def _on_run_started(self, e: ev.RunStarted) -> None:
         self._people = {p.id: p for p in e.personas}
@@ -138,21 +144,20 @@ class MarkdownTranscript:
     def _on_phase_started(self, e: ev.PhaseStarted) -> None:
         self._phases[e.phase] = (e.title, e.at)
         kind = "stream, alongside the phases" if e.stream else e.mode.upper()
-        self._out += [f"## Phase {e.index}: {e.title} ({kind})", ""]
-        agents = [self._name(p) for p in e.personas]
-        self._template(
-            "phase-start",
-            e.actor,
-            e,
-            orchestrator=self._name(e.actor),
-            phase=e.phase,
-            title=e.title.lower() if e.title[:1].isupper() and e.title[1:2].islower() else e.title,
-            mode=e.mode.upper(),
-            count=len(e.personas),
-            agents=agents,
+        count = len(e.personas)
+        body = self._templates.for_speaker("phase-start", e.actor).render(
+            {
+                "orchestrator": self._name(e.actor),
+                "phase": e.phase,
+                "title": e.title.lower() if e.title[:1].isupper() and e.title[1:2].islower() else e.title,
+                "mode": e.mode.upper(),
+                "count": count,
+                "team": f"{count} agent{'' if count == 1 else 's'}",
+                "agents": [self._name(p) for p in e.personas],
+            }
         )
-        self._out.pop()  # the assignments follow as the announcement's list
-        self._announcing = True
+        block = [f"## Phase {e.index}: {e.title} ({kind})", "", f"`[{clock(e.at)}]` {self._speaker(e.actor)}:", ""]
+        self._announcing[e.phase] = block + _quote(body)
 
     def _on_phase_gate(self, e: ev.PhaseGateOpened) -> None:
         done = ", ".join(f"{self._summary(t)} ✓" for t in e.requires)
@@ -176,9 +181,12 @@ class MarkdownTranscript:
         self._tasks[e.task] = {"summary": e.summary, "persona": e.persona, "phase": e.phase}
         note = {"fallback": " (fallback)", "escalation": " (escalated)", "unenforced": " (not enforced)"}
         line = f"{self._handle(e.persona)} {self._name(e.persona)}: {e.summary}{note.get(e.reason, '')}"
-        if self._announcing:
-            self._out.append(f"> - {line}")
+        block = self._announcing.get(e.phase)
+        if block is not None:
+            block.append(f"> - {line}")
             return
+        if self._announcing:
+            self._flush_announcements()
         self._say(e, line)
 
     def _on_task_started(self, e: ev.TaskStarted) -> None:
@@ -287,12 +295,8 @@ class MarkdownTranscript:
             **people,
             task=" and ".join(self._summary(t) for t in e.deliverables),
             deliverables=deliverables,
-            next=" and ".join(self._summary_or_id(t) for t in e.feeds),
+            next=" and ".join(self._summary(t) for t in e.feeds),
         )
-
-    def _summary_or_id(self, task_id: str) -> str:
-        summary = self._summary(task_id)
-        return summary[:1].lower() + summary[1:] if summary != task_id else task_id
 
     def _title_of(self, pid: str) -> str:
         person = self._people.get(pid)
