@@ -4,7 +4,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test lint typecheck pytest bench clean
+.PHONY: demo test bench schemas golden clean
 
 demo: $(VENV)/.installed
 	$(BIN)/rolecall replay scenarios/stripe-subscription.toml -o out/stripe-subscription
@@ -27,6 +27,13 @@ $(VENV)/.installed: $(VENV)/.created pyproject.toml
 $(VENV)/.installed-test: $(VENV)/.created pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@ $(VENV)/.installed
+
+# Regenerate what tests pin: the published JSON Schemas and the golden transcripts.
+schemas: $(VENV)/.installed
+	for name in persona cast scenario event; do $(BIN)/rolecall schema $$name > schemas/$$name.schema.json.tmp && mv schemas/$$name.schema.json.tmp schemas/$$name.schema.json; done
+
+golden: $(VENV)/.installed-test
+	$(BIN)/pytest -q tests/render --update-golden -k golden
 
 bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/cli_cold_start.py

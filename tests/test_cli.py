@@ -200,3 +200,8 @@ def test_user_cast_folder_by_path(tmp_path: Path) -> None:
     shutil.copytree(ROOT / "roles" / "product-team", tmp_path / "team")
     result = run_cli("roles", "list", "--cast", tmp_path / "team")
     assert result.code == 0 and "Morgan" in result.out
+
+
+def test_roles_validate_accepts_shipped_names() -> None:
+    result = run_cli("roles", "validate", "product-team")
+    assert result.code == 0 and "ok:" in result.out

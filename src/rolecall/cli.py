@@ -52,7 +52,7 @@ def _cmd_roles_validate(args: argparse.Namespace) -> int:
     from rolecall.roles import load_cast, shipped_casts
     from rolecall.roles.registry import cast_folder
 
-    folders = [Path(p) for p in args.paths] or [cast_folder(n) for n in shipped_casts()]
+    folders = [cast_folder(p) for p in args.paths] or [cast_folder(n) for n in shipped_casts()]
     failures: list[InputError] = []
     for folder in folders:
         try:
@@ -227,7 +227,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Load cast folders and report every problem found "
         "(file, line, field). Without paths, checks the shipped casts.",
     )
-    p.add_argument("paths", nargs="*", metavar="PATH", help="cast folders (containing cast.toml)")
+    p.add_argument(
+        "paths", nargs="*", metavar="PATH|NAME", help="cast folders (containing cast.toml) or shipped cast names"
+    )
     p.set_defaults(handler=_cmd_roles_validate)
 
     p = sub.add_parser(

@@ -283,3 +283,16 @@ def test_events_file_written_by_replay_is_identical_twice(tmp_path: Path, cli) -
         assert cli("replay", SCENARIOS / "stripe-subscription.toml", "-o", tmp_path / out).code == 0
     first = (tmp_path / "one" / "events.jsonl").read_bytes()
     assert first == (tmp_path / "two" / "events.jsonl").read_bytes()
+
+
+def test_sequential_time_counts_the_work_actually_done() -> None:
+    events = run([{"id": "impl", "capability": "code.implement", "fails": 1}], cast="model-tiers")
+    final = events[-1]
+    assert final.sequential_time == 20  # two 10-minute attempts
+    assert final.makespan == 20
+
+
+def test_attempt_by_an_owner_is_no_violation() -> None:
+    events = run([{"id": "ui", "capability": "frontend.ui", "attempted_by": "sam"}])
+    assert not kinds(events, "violation")
+    assert spans(events)["ui"][2] == "sam"

@@ -155,3 +155,27 @@ def test_shipped_stripe_scenario_plans() -> None:
     plan = plan_file(SCENARIOS / "stripe-subscription.toml")
     assert plan.sequential_time == 540
     assert len(plan.levels) >= 4
+
+
+def test_second_checkin_after_the_same_phase_is_an_error() -> None:
+    with pytest.raises(InputError, match=r"checkin\[1\].after: a second check-in after phase 'work'"):
+        plan_of([{"id": "a", "capability": "frontend.ui"}], checkin=[{"after": "work"}, {"after": "work"}])
+
+
+def test_decision_made_after_the_tasks_own_phase_is_a_cycle() -> None:
+    decision = {
+        "id": "lib",
+        "question": "Which library?",
+        "options": [{"id": "a", "label": "A"}, {"id": "b", "label": "B"}],
+        "recommended": "a",
+    }
+    with pytest.raises(InputError, match="dependency cycle"):
+        plan_of(
+            [{"id": "t", "capability": "frontend.ui", "only_if": "lib.a"}],
+            checkin=[{"after": "work", "decision": decision}],
+        )
+
+
+def test_boolean_is_not_a_duration() -> None:
+    with pytest.raises(ValueError, match="true is not a duration"):
+        parse_minutes(True)

@@ -128,6 +128,11 @@ def check_references(scenario: Scenario, cast: Cast, problem: Callable[[str, str
                 f"checkin[{i}].decision.on_reject",
             )
     _duplicates([c.decision.id for c in scenario.checkin if c.decision], "decision", report)
+    seen_after: set[str] = set()
+    for i, checkin in enumerate(scenario.checkin):
+        if checkin.after in seen_after:
+            report(f"a second check-in after phase '{checkin.after}'; merge them into one", f"checkin[{i}].after")
+        seen_after.add(checkin.after)
     return out
 
 

@@ -94,10 +94,12 @@ class TaskView(BaseModel):
     phase: str
     capability: str
     summary: str
-    persona: str = Field(description="Who is planned to do it (before redirects and fallbacks).")
+    persona: str = Field(description="Who is planned to do it: the owner after any redirect, before fallbacks.")
     expected_time: int
     depends_on: tuple[str, ...] = Field(description="Every task it waits for, implicit ones included.")
     critical: bool = Field(description="On the critical path of the plan.")
+    attempted_by: str = Field(description="Persona that tries it first outside its role, or empty.")
+    files: tuple[str, ...]
 
 
 class RunStarted(EventBase):
@@ -304,7 +306,9 @@ class RunFinished(EventBase):
     outcome: Outcome
     reason: str
     makespan: int = Field(description="Virtual minutes from GO to the last activity.")
-    sequential_time: int
+    sequential_time: int = Field(
+        description="Minutes of work actually done (attempts, reviews, rework): the time one after another."
+    )
     critical_time: int
     tasks: int
     finished: int

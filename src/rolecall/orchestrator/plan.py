@@ -88,7 +88,14 @@ def build_plan(scenario: Scenario, cast: Cast, doc: TomlDocument | None = None) 
     phase_gate = tuple(tuple(index[r] for r in p.gate.requires) if p.gate else () for p in scenario.phase)
     task_preds = _task_preds(scenario, index, phase_of)
     n, m = len(tasks), len(scenario.phase)
-    preds: list[tuple[int, ...]] = [(*task_preds[i], n + 2 * phase_of[i]) for i in range(n)]
+    decided_after = {c.decision.id: phase_index[c.after] for c in scenario.checkin if c.decision is not None}
+    preds: list[tuple[int, ...]] = []
+    for i, task in enumerate(tasks):
+        # A task waiting on a decision waits for the phase whose check-in makes it;
+        # a decision made after the task's own phase then shows up as a cycle.
+        decision = decided_after.get(task.only_if.split(".", 1)[0]) if task.only_if else None
+        extra = () if decision is None else (n + 2 * decision + 1,)
+        preds.append((*task_preds[i], n + 2 * phase_of[i], *extra))
     members: list[list[int]] = [[] for _ in range(m)]
     for i, ph in enumerate(phase_of):
         members[ph].append(i)

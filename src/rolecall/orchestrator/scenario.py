@@ -36,7 +36,7 @@ _DURATION = re.compile(r"^\s*(?:(?P<h>\d+(?:\.\d+)?)\s*h(?:ours?|rs?)?)?\s*(?:(?
 def parse_minutes(value: object) -> object:
     """Accept ``90``, ``"90"``, ``"90m"``, ``"1h30m"``, ``"1.5h"``; leave anything else to pydantic."""
     if isinstance(value, bool):
-        return value
+        raise ValueError(f"{str(value).lower()} is not a duration; write minutes (45) or '45m', '2h', '1h30m'")
     if isinstance(value, str):
         text = value.strip().lower()
         if text.isdigit():

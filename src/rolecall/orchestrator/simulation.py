@@ -168,6 +168,7 @@ class Simulation(Tracker):
         self._order += 1
         heapq.heappush(self._heap, (self.now + act.duration, self._order, act))
         self.last_end = max(self.last_end, self.now + act.duration)
+        self.work_done += act.duration
 
     def _close(self, act: Activity) -> None:
         self.release(act.persona)

@@ -33,6 +33,8 @@ def task_views(plan: Plan) -> tuple[ev.TaskView, ...]:
             expected_time=t.expected_time,
             depends_on=tuple(tasks[p].id for p in plan.task_preds[i]),
             critical=i in critical,
+            attempted_by=t.attempted_by or "",
+            files=t.files,
         )
         for i, t in enumerate(tasks)
     )
@@ -73,7 +75,7 @@ def assign(tr: Tracker, i: int) -> None:
             return
     performer = tr.performer[i]
     attempted = task.attempted_by
-    if attempted is not None and attempted != performer:
+    if attempted is not None and plan.scenario.enforce_boundaries and not cast.owns(attempted, task.capability):
         violator = cast.persona(attempted)
         entry = violator.never_entry(task.capability)
         capability = cast.capability(task.capability)

@@ -22,6 +22,10 @@ PENDING, QUEUED, FINISHED, FAILED, SKIPPED = 0, 1, 2, 3, 4
 TERMINAL = (FINISHED, FAILED, SKIPPED)
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 class Activity:
     """One stretch of work by one persona: an attempt, a rework or a review."""
 
@@ -43,6 +47,7 @@ class Tracker:
         self.now = 0
         self.work_start = 0
         self.last_end = 0
+        self.work_done = 0
         scenario = plan.scenario
         n, m = len(plan.tasks), len(scenario.phase)
         self.rank = {p.id: k for k, p in enumerate(plan.cast.personas)}
@@ -253,7 +258,7 @@ class Tracker:
             orchestrator,
             phase=phase.id,
             title=phase.title,
-            mode=phase.mode,
+            mode="sequential" if self.sequential else phase.mode,
             stream=phase.stream,
             index=k + 1,
             personas=tuple(p.id for p in plan.cast.personas if p.id in involved),
@@ -314,7 +319,11 @@ class Tracker:
             self.emit(ev.TaskUnreached, orchestrator, task=task.id, reason=unreached_reason(self, i))
         self.now = max(self.now, self.last_end)
         if outcome == "completed":
-            reason = f"all {len(plan.tasks)} tasks done"
+            skipped = self.counts["skipped"]
+            done = len(plan.tasks) - skipped
+            reason = (f"all {_count(done, 'task')} done" if done != 1 else "the 1 task done") + (
+                f", {skipped} skipped by decisions" if skipped else ""
+            )
         elif outcome == "failed":
             reason = f"{self.counts['failed']} task(s) failed after retries, fallbacks and escalation"
         else:
@@ -325,7 +334,7 @@ class Tracker:
             outcome=outcome,
             reason=reason,
             makespan=max(0, self.last_end - self.work_start) if outcome != "blocked_at_gate" else 0,
-            sequential_time=plan.sequential_time,
+            sequential_time=self.work_done,
             critical_time=plan.critical_time,
             tasks=len(plan.tasks),
             finished=self.counts["finished"],

@@ -1,7 +1,7 @@
 """Events as JSON Lines: one event per line, fields in declaration order.
 
 The format is the interchange between a run and every later view of it:
-``rolecall render`` and ``rolecall check`` read what ``rolecall replay`` wrote.
+``rolecall render`` reads what ``rolecall replay`` wrote.
 """
 
 from __future__ import annotations

@@ -24,6 +24,16 @@ def clock(minutes: int) -> str:
     return f"{minutes // 60}:{minutes % 60:02d}"
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def _first_line(text: str) -> str:
+    """A deliverable as a handoff cites it: multi-line ones were quoted in full when finished."""
+    lines = [line for line in text.strip().split("\n") if line.strip()]
+    return text.strip() if len(lines) <= 1 else f"{lines[0].strip()} (full text above)"
+
+
 def _quote(text: str) -> list[str]:
     return [f"> {line}" if line else ">" for line in text.split("\n")]
 
@@ -39,7 +49,9 @@ class MarkdownTranscript:
         self._tasks: dict[str, dict[str, Any]] = {}
         self._phases: dict[str, tuple[str, int]] = {}
         self._checks: list[ev.GateChecked] = []
-        self._announcing: dict[str, list[str]] = {}
+        self._plan: dict[str, ev.TaskView] = {}
+        self._by_phase: dict[str, list[ev.TaskView]] = {}
+        self._workers: set[str] = set()
         self._redirects: dict[str, ev.Redirect] = {}
         self._phase_done: dict[str, list[str]] = {}
         self._unreached: list[ev.TaskUnreached] = []
@@ -76,20 +88,14 @@ class MarkdownTranscript:
 
     def __call__(self, event: ev.Event) -> None:
         handler = getattr(self, f"_on_{event.kind}")
-        if self._announcing and event.kind not in ("task_assigned", "phase_started"):
-            self._flush_announcements()
         handler(event)
-
-    def _flush_announcements(self) -> None:
-        # Phases starting at the same instant are announced together, each with its
-        # own assignments, which the coordinator emits after all the starts.
-        for block in self._announcing.values():
-            self._out += [*block, ""]
-        self._announcing = {}
 
     def _on_run_started(self, e: ev.RunStarted) -> None:
         self._people = {p.id: p for p in e.personas}
         self._tasks = {t.id: {"summary": t.summary, "persona": t.persona, "phase": t.phase} for t in e.plan}
+        self._plan = {t.id: t for t in e.plan}
+        for task in e.plan:
+            self._by_phase.setdefault(task.phase, []).append(task)
         self._orchestrator = e.orchestrator
         self._title = e.title
         overrides = {p.id: p.templates for p in e.personas if p.templates}
@@ -99,7 +105,7 @@ class MarkdownTranscript:
         if e.description:
             self._out += [e.description, ""]
         self._out += [
-            f"Scenario `{e.scenario}` with cast `{e.cast}`, {e.mode} mode, {e.tasks} tasks "
+            f"Scenario `{e.scenario}` with cast `{e.cast}`, {e.mode} mode, {_count(e.tasks, 'task')} "
             f"({duration(e.sequential_time)} of work if done one after another).",
             "",
         ]
@@ -145,19 +151,29 @@ class MarkdownTranscript:
         self._phases[e.phase] = (e.title, e.at)
         kind = "stream, alongside the phases" if e.stream else e.mode.upper()
         count = len(e.personas)
-        body = self._templates.for_speaker("phase-start", e.actor).render(
-            {
-                "orchestrator": self._name(e.actor),
-                "phase": e.phase,
-                "title": e.title.lower() if e.title[:1].isupper() and e.title[1:2].islower() else e.title,
-                "mode": e.mode.upper(),
-                "count": count,
-                "team": f"{count} agent{'' if count == 1 else 's'}",
-                "agents": [self._name(p) for p in e.personas],
-            }
+        title = e.title
+        if title[:1].isupper() and title[1:] == title[1:].lower():
+            title = title[:1].lower() + title[1:]  # "Design" reads as "design phase"; "Backend API" stays
+        self._out += [f"## Phase {e.index}: {e.title} ({kind})", ""]
+        # The plan of the phase, as the orchestrator announces it; a task someone takes on
+        # outside their role is not announced: its violation and redirect tell its story.
+        announced = [
+            f"{self._handle(t.persona)} {self._name(t.persona)}: {t.summary}"
+            for t in self._by_phase.get(e.phase, [])
+            if not t.attempted_by or t.attempted_by == t.persona
+        ]
+        self._template(
+            "phase-start",
+            e.actor,
+            e,
+            orchestrator=self._name(e.actor),
+            phase=e.phase,
+            title=title,
+            mode=e.mode.upper(),
+            count=count,
+            team=f"{count} agent{'' if count == 1 else 's'}",
+            agents=announced,
         )
-        block = [f"## Phase {e.index}: {e.title} ({kind})", "", f"`[{clock(e.at)}]` {self._speaker(e.actor)}:", ""]
-        self._announcing[e.phase] = block + _quote(body)
 
     def _on_phase_gate(self, e: ev.PhaseGateOpened) -> None:
         done = ", ".join(f"{self._summary(t)} ✓" for t in e.requires)
@@ -181,15 +197,14 @@ class MarkdownTranscript:
         self._tasks[e.task] = {"summary": e.summary, "persona": e.persona, "phase": e.phase}
         note = {"fallback": " (fallback)", "escalation": " (escalated)", "unenforced": " (not enforced)"}
         line = f"{self._handle(e.persona)} {self._name(e.persona)}: {e.summary}{note.get(e.reason, '')}"
-        block = self._announcing.get(e.phase)
-        if block is not None:
-            block.append(f"> - {line}")
-            return
-        if self._announcing:
-            self._flush_announcements()
+        phase = self._phases.get(e.phase)
+        planned = self._plan.get(e.task)
+        if phase is not None and phase[1] == e.at and e.reason in ("routed", "assigned") and planned is not None:
+            return  # already in the phase announcement
         self._say(e, line)
 
     def _on_task_started(self, e: ev.TaskStarted) -> None:
+        self._workers.add(e.persona)
         summary = self._summary(e.task)
         if e.activity == "review":
             text = f"reviewing *{summary}* (round {e.attempt}, {duration(e.duration)})"
@@ -225,6 +240,9 @@ class MarkdownTranscript:
             self._out.append("")
         else:
             self._say(e, f'"{text}"', e.persona)
+        planned = self._plan.get(e.task)
+        if planned is not None and planned.files:
+            self._out += ["Files: " + ", ".join(f"`{f}`" for f in planned.files), ""]
 
     def _on_task_failed(self, e: ev.TaskFailed) -> None:
         then = {
@@ -233,7 +251,7 @@ class MarkdownTranscript:
             "escalate": "escalating to the orchestrator",
             "give_up": "giving up",
         }[e.next]
-        self._say(e, f"*{self._summary(e.task)}* failed ({e.reason}); {then}.")
+        self._say(e, f"*{self._summary(e.task)}* failed on attempt {e.attempt}; {then}.")
 
     def _on_task_skipped(self, e: ev.TaskSkipped) -> None:
         self._say(e, f"skipping *{self._summary(e.task)}*: {e.reason}.")
@@ -287,7 +305,9 @@ class MarkdownTranscript:
                 continues_with=continues,
             )
             return
-        deliverables = [self._tasks.get(t, {}).get("deliverable") or self._summary(t) for t in e.deliverables]
+        deliverables = [
+            _first_line(self._tasks.get(t, {}).get("deliverable") or self._summary(t)) for t in e.deliverables
+        ]
         self._template(
             "clean-handoff",
             e.from_persona,
@@ -316,7 +336,7 @@ class MarkdownTranscript:
             title=e.title,
             completed=completed or ["(nothing this phase)"],
             in_progress=[self._summary(t) for t in e.in_progress] or ["(nothing)"],
-            upcoming=list(e.upcoming) or ["(none)"],
+            upcoming=[self._summary(t) for t in e.upcoming] or ["(none)"],
             blockers=list(e.blockers) or ["None"],
             phase_index=e.phase_index,
             phases_total=e.phases_total,
@@ -354,7 +374,7 @@ class MarkdownTranscript:
             self._out += [f"- *{self._summary(u.task)}* (`{u.task}`): {u.reason}" for u in self._unreached]
             self._out.append("")
         self._out += ["## Summary", ""]
-        involved = len({t.get("persona") for t in self._tasks.values() if t.get("persona")})
+        involved = len(self._workers)
         self._template(
             "run-summary",
             e.actor,
@@ -369,10 +389,10 @@ class MarkdownTranscript:
             faster=percent_faster(e.sequential_time, e.makespan),
             finished=e.finished,
             failed=e.failed,
-            tasks=e.tasks,
-            handoffs=e.handoffs,
-            redirects=e.redirects,
-            personas=involved,
+            tasks=_count(e.tasks, "task"),
+            handoffs=_count(e.handoffs, "handoff"),
+            redirects=_count(e.redirects, "redirect"),
+            personas=_count(involved, "persona"),
         )
 
     def text(self) -> str:

@@ -40,9 +40,13 @@ def plan_text(plan: Plan, final: RunFinished) -> str:
         lines.append(f"Makespan:   not reached ({final.reason})")
     else:
         seq, par = plan.sequential_time, final.makespan
+        how = (
+            "one task at a time (sequential mode)"
+            if scenario.mode == "sequential"
+            else "in parallel under per-persona capacity"
+        )
         lines.append(
-            f"Makespan:   {duration(par)} in parallel under per-persona capacity "
-            f"({speedup(seq, par)} speed-up, {percent_faster(seq, par)} faster)"
+            f"Makespan:   {duration(par)} {how} ({speedup(seq, par)} speed-up, {percent_faster(seq, par)} faster)"
         )
         lines.append(f"Outcome:    {final.outcome} ({final.reason})")
     return "\n".join(lines) + "\n"

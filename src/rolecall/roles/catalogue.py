@@ -30,4 +30,4 @@ class CastManifest(FileModel):
         default=(),
         description="Persona ids in order; ties are broken by this order. Default: file names.",
     )
-    capability: tuple[Capability, ...] = Field(default=(), min_length=1)
+    capability: tuple[Capability, ...] = Field(min_length=1)

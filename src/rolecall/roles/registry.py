@@ -33,8 +33,11 @@ def cast_folder(ref: str | Path, relative_to: Path | None = None) -> Path:
         if relative_to is not None and not path.is_absolute():
             path = relative_to / path
         return path
-    if Path(text).is_dir() and (Path(text) / MANIFEST_NAME).is_file():
-        return Path(text)
+    # A bare name is a folder beside the scenario (or in the working directory for the
+    # command line) when one exists there, otherwise a shipped cast.
+    local = (relative_to or Path.cwd()) / text
+    if (local / MANIFEST_NAME).is_file():
+        return local
     folder = shipped_dir("roles") / text
     if not folder.is_dir():
         known = ", ".join(shipped_casts()) or "(none found)"
