@@ -205,3 +205,10 @@ def test_user_cast_folder_by_path(tmp_path: Path) -> None:
 def test_roles_validate_accepts_shipped_names() -> None:
     result = run_cli("roles", "validate", "product-team")
     assert result.code == 0 and "ok:" in result.out
+
+
+@pytest.mark.parametrize("path", sorted(SCENARIOS.glob("*.toml")), ids=lambda p: p.stem)
+def test_every_shipped_scenario_replays_with_its_documented_exit(path: Path) -> None:
+    expected = 1 if "exits 1" in path.read_text(encoding="utf-8").split("\n\n")[0] else 0
+    result = run_cli("replay", path, "--format", "summary")
+    assert result.code == expected, result.out + result.err
