@@ -30,7 +30,7 @@ $(VENV)/.installed-test: $(VENV)/.created pyproject.toml
 
 # Regenerate what tests pin: the published JSON Schemas and the golden transcripts.
 schemas: $(VENV)/.installed
-	for name in persona cast scenario event; do $(BIN)/rolecall schema $$name > schemas/$$name.schema.json.tmp && mv schemas/$$name.schema.json.tmp schemas/$$name.schema.json; done
+	$(BIN)/python -c "from pathlib import Path; from rolecall.schemas import publish; publish(Path('schemas'))"
 
 golden: $(VENV)/.installed-test
 	$(BIN)/pytest -q tests/render --update-golden -k golden

@@ -177,13 +177,64 @@ def parse_toml(text: str, path: Path | None = None) -> TomlDocument:
 def problems_from_validation(exc: ValidationError, model: type[BaseModel], doc: TomlDocument | None) -> list[Problem]:
     """Translate pydantic's errors into one :class:`Problem` per error, worded for TOML users."""
     problems: list[Problem] = []
-    for error in exc.errors(include_url=False):
-        loc = tuple(part for part in error["loc"] if not _is_union_tag(part))
+    errors = exc.errors(include_url=False)
+    locs = [_strip_tags(model, tuple(part for part in e["loc"] if not _is_union_tag(part))) for e in errors]
+    for error, loc in zip(errors, locs, strict=True):
+        # A list whose items failed is also 'too short' after validation: noise, not a second problem.
+        if error["type"] == "too_short" and any(len(o) > len(loc) and o[: len(loc)] == loc for o in locs):
+            continue
         field = format_loc(loc)
-        message = _describe(error, model, loc)
+        message = _describe(error, model, tuple(p for p in error["loc"] if not _is_union_tag(p)))
         line = doc.lines.line_of(field) if doc is not None else None
         problems.append(Problem(doc.path if doc else None, message, field, line))
     return problems
+
+
+def _strip_tags(model: type[BaseModel], loc: tuple[str | int, ...]) -> tuple[str | int, ...]:
+    """Drop the tags pydantic adds for discriminated unions (``rule[0].route.allow`` -> ``rule[0].allow``)."""
+    out: list[str | int] = []
+    current: Any = model
+    for part in loc:
+        members = _union_models(current)
+        if members and isinstance(part, str):
+            tagged = [m for m in members if _tag_of(m) == part]
+            if tagged and not any(part in m.model_fields for m in members):
+                current = tagged[0]
+                continue
+        out.append(part)
+        current = _step(current, part)
+    return tuple(out)
+
+
+def _union_models(annotation: Any) -> list[type[BaseModel]]:
+    while typing.get_origin(annotation) is typing.Annotated:
+        annotation = typing.get_args(annotation)[0]
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        return [a for a in typing.get_args(annotation) if isinstance(a, type) and issubclass(a, BaseModel)]
+    return []
+
+
+def _tag_of(model: type[BaseModel]) -> str | None:
+    field = model.model_fields.get("kind")
+    return field.default if field is not None and isinstance(field.default, str) else _literal(field)
+
+
+def _literal(field: Any) -> str | None:
+    if field is None:
+        return None
+    args = typing.get_args(field.annotation)
+    return args[0] if len(args) == 1 and isinstance(args[0], str) else None
+
+
+def _step(current: Any, part: str | int) -> Any:
+    current = _unwrap(current)
+    if isinstance(part, int):
+        args = typing.get_args(current)
+        return args[0] if args else None
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        field = current.model_fields.get(part)
+        return field.annotation if field else None
+    return None
 
 
 def _is_union_tag(part: str | int) -> bool:
@@ -216,6 +267,10 @@ def _allowed_keys(model: type[BaseModel], loc: tuple[str | int, ...]) -> list[st
     """The keys the model accepts at ``loc``, for 'did you mean' hints."""
     current: Any = model
     for part in loc:
+        tagged = [m for m in _union_models(current) if isinstance(part, str) and _tag_of(m) == part]
+        if tagged:
+            current = tagged[0]
+            continue
         current = _unwrap(current)
         if isinstance(part, int):
             args = typing.get_args(current)

@@ -119,6 +119,8 @@ def _cmd_replay(args: argparse.Namespace) -> int:
     from rolecall.render.markdown import MarkdownTranscript
     from rolecall.render.summary import SummaryBuilder
 
+    if args.update_golden and not args.golden:
+        raise UsageError("--update-golden needs --golden DIR")
     templates = _templates(args)  # checked before anything runs
     plan = _plan(args)
     coordinator = Coordinator(plan)
@@ -146,16 +148,43 @@ def _cmd_replay(args: argparse.Namespace) -> int:
         else:
             _out(summary.text() + f"Events:     {events_path}\nTranscript: {transcript_path}\n")
     else:
-        shown = args.format or "md"
+        shown = args.format or ("golden" if args.golden else "md")
         if shown == "jsonl":
             final = coordinator.run(JsonlSink(sys.stdout))
         elif shown == "md":
             final = coordinator.run(transcript)
             _out(transcript.text())
+        elif args.golden:
+            final = coordinator.run(transcript)
         else:
             final = coordinator.run(summary)
             _out(summary.text())
+    if args.golden:
+        return _golden(Path(args.golden) / f"{Path(args.scenario).stem}.md", transcript.text(), args.update_golden)
     return EXIT_OK if final.outcome == "completed" else EXIT_FAILED
+
+
+def _golden(path: Path, text: str, update: bool) -> int:
+    """Compare the transcript with its golden file, or rewrite the golden file."""
+    import difflib
+
+    from rolecall._atomic import write_text_atomic
+
+    if update:
+        write_text_atomic(path, text)
+        sys.stderr.write(f"updated {path}\n")
+        return EXIT_OK
+    if not path.is_file():
+        sys.stderr.write(f"rolecall: no golden transcript {path}; create it with --update-golden\n")
+        return EXIT_FAILED
+    expected = path.read_text(encoding="utf-8")
+    if expected == text:
+        sys.stderr.write(f"matches {path}\n")
+        return EXIT_OK
+    diff = difflib.unified_diff(expected.splitlines(True), text.splitlines(True), str(path), "replay")
+    _out("".join(diff))
+    sys.stderr.write(f"rolecall: transcript differs from {path}; review the diff, then --update-golden\n")
+    return EXIT_FAILED
 
 
 def _cmd_render(args: argparse.Namespace) -> int:
@@ -172,6 +201,24 @@ def _cmd_render(args: argparse.Namespace) -> int:
     else:
         _out(markdown_transcript(events, templates))
     return EXIT_OK
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    from rolecall._atomic import write_text_atomic
+    from rolecall._resources import shipped_dir
+    from rolecall.policies.check import check_target, collect_targets, default_policies, load_policies
+    from rolecall.policies.report import json_report, junit_xml, text_report
+
+    templates = _templates(args)
+    policies = load_policies([Path(p) for p in args.policy] if args.policy else default_policies())
+    targets = [Path(t) for t in args.targets]
+    if not targets:
+        targets = [Path("scenarios") if Path("scenarios").is_dir() else shipped_dir("scenarios")]
+    results = [check_target(path, policies, templates) for path in collect_targets(targets)]
+    _out(json_report(results) if args.format == "json" else text_report(results))
+    if args.junit:
+        write_text_atomic(Path(args.junit), junit_xml(results))
+    return EXIT_OK if all(r.passed for r in results) else EXIT_FAILED
 
 
 # -- parser ------------------------------------------------------------------
@@ -288,6 +335,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="a copy of handoffs/ with edited message templates (files it lacks use the defaults)",
     )
     p.add_argument(
+        "--golden",
+        metavar="DIR",
+        default=None,
+        help="compare the transcript with DIR/<scenario>.md; print a diff and exit 1 when it differs",
+    )
+    p.add_argument("--update-golden", action="store_true", help="with --golden: rewrite the golden file instead")
+    p.add_argument(
         "--cast",
         default=None,
         metavar="NAME|PATH",
@@ -310,6 +364,33 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--templates", metavar="DIR", default=None, help="a copy of handoffs/ with edited message templates")
     p.set_defaults(handler=_cmd_render)
+
+    p = sub.add_parser(
+        "check",
+        help="check scenarios or saved events against policies and expectations",
+        description="Replay each scenario (or read saved events.jsonl), evaluate the policies and the "
+        "scenario's [expect] table, and print every finding with its rule, personas, task, event and "
+        "transcript line. Exit 0 when everything passes, 1 when an error-level finding or an expectation "
+        "fails, 2 for bad input.",
+    )
+    p.add_argument(
+        "targets",
+        nargs="*",
+        metavar="SCENARIO|EVENTS|DIR",
+        help="scenario TOML files, events.jsonl files or folders of them (default: ./scenarios, or the "
+        "shipped library)",
+    )
+    p.add_argument(
+        "--policy",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="a policy file (repeatable); default: the shipped policies, each applied to its own cast",
+    )
+    p.add_argument("--format", choices=("text", "json"), default="text", help="how to print the results")
+    p.add_argument("--junit", metavar="FILE", help="also write the results as JUnit XML (one test case per check)")
+    p.add_argument("--templates", metavar="DIR", default=None, help="templates for the transcript lines cited")
+    p.set_defaults(handler=_cmd_check)
 
     p = sub.add_parser(
         "schema",

@@ -40,11 +40,18 @@ def _event() -> Any:
     return event_adapter()
 
 
+def _policy() -> type[BaseModel]:
+    from rolecall.policies.model import Policy
+
+    return Policy
+
+
 _MODELS: dict[str, Callable[[], Any]] = {
     "persona": _persona,
     "cast": _cast,
     "scenario": _scenario,
     "event": _event,
+    "policy": _policy,
 }
 
 SCHEMA_NAMES: tuple[str, ...] = tuple(_MODELS)

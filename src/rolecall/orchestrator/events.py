@@ -82,6 +82,7 @@ class PersonaView(BaseModel):
     handle: str
     icon: str
     kind: str
+    owns: tuple[str, ...] = Field(description="Capabilities this persona owns.")
     templates: dict[str, str] = Field(default_factory=dict)
 
 

@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 from pydantic import BeforeValidator, Field, WithJsonSchema, model_validator
 
 from rolecall._model import CapabilityId, FileModel, Identifier, Text
+from rolecall.orchestrator.expectations import Expectations
 
 __all__ = [
     "CheckIn",
@@ -222,3 +223,6 @@ class Scenario(FileModel):
     phase: tuple[Phase, ...] = Field(min_length=1)
     task: tuple[Task, ...] = Field(min_length=1)
     checkin: tuple[CheckIn, ...] = ()
+    expect: Expectations | None = Field(
+        default=None, description="What must happen; checked by 'rolecall check' and the pytest plugin."
+    )

@@ -63,6 +63,7 @@ class Simulation(Tracker):
                     handle=p.handle,
                     icon=p.icon,
                     kind=p.kind,
+                    owns=p.owned_ids(),
                     templates=dict(p.templates),
                 )
                 for p in plan.cast.personas

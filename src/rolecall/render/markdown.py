@@ -52,6 +52,7 @@ class MarkdownTranscript:
         self._plan: dict[str, ev.TaskView] = {}
         self._by_phase: dict[str, list[ev.TaskView]] = {}
         self._workers: set[str] = set()
+        self.line_of: dict[int, int] = {}
         self._redirects: dict[str, ev.Redirect] = {}
         self._phase_done: dict[str, list[str]] = {}
         self._unreached: list[ev.TaskUnreached] = []
@@ -88,6 +89,7 @@ class MarkdownTranscript:
 
     def __call__(self, event: ev.Event) -> None:
         handler = getattr(self, f"_on_{event.kind}")
+        self.line_of[event.seq] = len(self._out) + 1  # where this event's text starts
         handler(event)
 
     def _on_run_started(self, e: ev.RunStarted) -> None:

@@ -1,0 +1,125 @@
+"""One check: replay a scenario (or read saved events), evaluate policies and expectations."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rolecall._resources import shipped_dir
+from rolecall.handoffs import TemplateLibrary
+from rolecall.orchestrator import Coordinator, plan_file
+from rolecall.orchestrator import events as ev
+from rolecall.policies.evaluate import PolicyEvaluator
+from rolecall.policies.expect import Expectation, ExpectationTracker
+from rolecall.policies.finding import Finding
+from rolecall.policies.model import Policy, load_policy
+from rolecall.render.jsonl import read_events
+from rolecall.render.markdown import MarkdownTranscript
+
+__all__ = ["CheckResult", "check_target", "collect_targets", "default_policies", "load_policies"]
+
+
+@dataclass
+class CheckResult:
+    target: Path
+    name: str
+    rules: list[str]
+    findings: list[Finding]
+    expectations: list[Expectation]
+    transcript: str = field(repr=False)
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.is_error]
+
+    @property
+    def failed_expectations(self) -> list[Expectation]:
+        return [e for e in self.expectations if not e.passed]
+
+    @property
+    def passed(self) -> bool:
+        return not self.errors and not self.failed_expectations
+
+    def excerpt(self, line: int | None, around: int = 6) -> str:
+        """The transcript lines around ``line``, numbered, the line itself marked."""
+        if line is None:
+            return ""
+        lines = self.transcript.split("\n")
+        start, end = max(1, line - around), min(len(lines), line + around)
+        return "\n".join(
+            f"{'>>' if n == line else '  '} {n:5d} | {lines[n - 1]}".rstrip() for n in range(start, end + 1)
+        )
+
+
+def default_policies() -> list[Path]:
+    """The shipped policy files; each applies only to runs of the cast it names."""
+    return sorted(shipped_dir("policies").glob("*.toml"))
+
+
+def load_policies(paths: Iterable[Path]) -> list[Policy]:
+    from rolecall.errors import InputError, Problem
+
+    policies: list[Policy] = []
+    problems: list[Problem] = []
+    for path in paths:
+        try:
+            policies.append(load_policy(path))
+        except InputError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise InputError(problems)
+    return policies
+
+
+def collect_targets(paths: Sequence[Path]) -> list[Path]:
+    """Scenario files and events.jsonl files; a folder contributes its *.toml and *.jsonl files."""
+    from rolecall.errors import InputError
+
+    out: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted([*path.glob("*.toml"), *path.glob("*.jsonl")])
+            if not found:
+                raise InputError.single(path, "no scenario (*.toml) or events (*.jsonl) files in this folder")
+            out += found
+        elif path.exists():
+            out.append(path)
+        else:
+            raise InputError.single(path, "file not found")
+    return out
+
+
+def check_target(path: Path, policies: Sequence[Policy], templates: TemplateLibrary | None = None) -> CheckResult:
+    evaluator = PolicyEvaluator(policies)
+    transcript = MarkdownTranscript(templates)
+    tracker: ExpectationTracker | None = None
+    name = path.stem
+
+    def sink(event: ev.Event) -> None:
+        evaluator(event)
+        transcript(event)
+        if tracker is not None:
+            tracker(event)
+
+    if path.suffix == ".jsonl":
+        for event in read_events(path):
+            sink(event)
+            if isinstance(event, ev.RunStarted):
+                name = event.scenario
+    else:
+        plan = plan_file(path)
+        name = plan.scenario.name
+        if plan.scenario.expect is not None:
+            tracker = ExpectationTracker(plan.scenario.expect)
+        Coordinator(plan).run(sink)
+    findings = evaluator.finish()
+    findings = [_located(f, transcript.line_of) for f in findings]
+    expectations = tracker.results(findings) if tracker is not None else []
+    return CheckResult(path, name, evaluator.rule_ids, findings, expectations, transcript.text())
+
+
+def _located(finding: Finding, line_of: dict[int, int]) -> Finding:
+    from dataclasses import replace
+
+    return replace(finding, transcript_line=line_of.get(finding.seq) if finding.seq is not None else None)

@@ -1,0 +1,118 @@
+"""Check results for people (text), machines (JSON) and CI systems (JUnit XML)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+from xml.etree import ElementTree as ET
+
+from rolecall.policies.check import CheckResult
+from rolecall.policies.finding import Finding
+from rolecall.render.markdown import clock
+
+__all__ = ["json_report", "junit_xml", "text_report"]
+
+
+def _where(finding: Finding) -> str:
+    parts = []
+    if finding.personas:
+        parts.append("personas " + ", ".join(finding.personas))
+    if finding.task:
+        parts.append(f"task {finding.task}")
+    if finding.seq is not None:
+        parts.append(f"event #{finding.seq} at {clock(finding.at or 0)}")
+    if finding.transcript_line is not None:
+        parts.append(f"transcript line {finding.transcript_line}")
+    return "; ".join(parts)
+
+
+def text_report(results: Sequence[CheckResult]) -> str:
+    out: list[str] = []
+    for r in results:
+        verdict = "PASS" if r.passed else "FAIL"
+        warnings = len(r.findings) - len(r.errors)
+        out.append(
+            f"{verdict} {r.target} ({r.name}): {len(r.rules)} rules, {len(r.expectations)} expectations, "
+            f"{len(r.errors)} errors, {warnings} warnings"
+        )
+        for f in r.findings:
+            out.append(f"  {f.severity:<7} {f.rule}: {f.message}")
+            out.append(f"          {f.detail}")
+            out.append(f"          {_where(f)}")
+        for e in r.failed_expectations:
+            where = f" (event #{e.seq})" if e.seq is not None else ""
+            out.append(f"  expect  {e.name}: {e.detail}{where}")
+    passed = sum(r.passed for r in results)
+    out.append(f"{passed} passed, {len(results) - passed} failed")
+    return "\n".join(out) + "\n"
+
+
+def _finding(f: Finding) -> dict[str, Any]:
+    return {
+        "rule": f.rule, "severity": f.severity, "message": f.message, "detail": f.detail,
+        "personas": list(f.personas), "task": f.task, "seq": f.seq, "at": f.at,
+        "transcript_line": f.transcript_line,
+    }  # fmt: skip
+
+
+def json_report(results: Sequence[CheckResult]) -> str:
+    data = [
+        {
+            "target": str(r.target),
+            "scenario": r.name,
+            "passed": r.passed,
+            "rules": r.rules,
+            "findings": [_finding(f) for f in r.findings],
+            "expectations": [
+                {"name": e.name, "passed": e.passed, "detail": e.detail, "seq": e.seq} for e in r.expectations
+            ],
+        }
+        for r in results
+    ]
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def junit_xml(results: Sequence[CheckResult]) -> str:
+    """One test suite per target; one test case per rule and per expectation."""
+    suites = ET.Element("testsuites", name="rolecall check")
+    total = failures = 0
+    for r in results:
+        by_rule: dict[str, list[Finding]] = {}
+        for f in r.findings:
+            by_rule.setdefault(f.rule, []).append(f)
+        cases: list[ET.Element] = []
+        for rule in r.rules:
+            case = ET.Element("testcase", classname=r.name, name=f"rule {rule}")
+            errors = [f for f in by_rule.get(rule, []) if f.is_error]
+            if errors:
+                failure = ET.SubElement(case, "failure", message=errors[0].message, type="policy")
+                failure.text = "\n".join(f"{f.detail} ({_where(f)})\n{r.excerpt(f.transcript_line)}" for f in errors)
+            elif by_rule.get(rule):
+                out = ET.SubElement(case, "system-out")
+                out.text = "\n".join(f"warning: {f.detail} ({_where(f)})" for f in by_rule[rule])
+            cases.append(case)
+        for e in r.expectations:
+            case = ET.Element("testcase", classname=r.name, name=f"expect {e.name}")
+            if not e.passed:
+                ET.SubElement(case, "failure", message=e.detail, type="expectation").text = e.detail
+            cases.append(case)
+        if not cases:
+            cases.append(ET.Element("testcase", classname=r.name, name="replay"))
+        failed = sum(1 for c in cases if c.find("failure") is not None)
+        suite = ET.SubElement(
+            suites,
+            "testsuite",
+            name=str(r.target),
+            tests=str(len(cases)),
+            failures=str(failed),
+            errors="0",
+            skipped="0",
+        )
+        suite.extend(cases)
+        total += len(cases)
+        failures += failed
+    suites.set("tests", str(total))
+    suites.set("failures", str(failures))
+    ET.indent(suites)
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
