@@ -135,16 +135,35 @@ class _Gate(_Checker):
             )
 
 
+class _Pending:
+    """Tasks not yet finished, in plan order; the first and the count in O(1) amortised."""
+
+    def __init__(self, order: list[str]) -> None:
+        self.order = order
+        self.left = set(order)
+        self.pos = 0
+
+    def discard(self, task: str) -> None:
+        self.left.discard(task)
+
+    def describe(self) -> str:
+        while self.order[self.pos] not in self.left:
+            self.pos += 1
+        more = len(self.left) - 1
+        return self.order[self.pos] + (f" and {more} more" if more else "")
+
+
 class _Order(_Checker):
     rule: OrderRule
 
     def __init__(self, rule: OrderRule, run: _Run, report: Callable[..., None]) -> None:
         super().__init__(rule, run, report)
         self.subject = run.tasks_matching(rule.capability)
-        self.after = set().union(*(run.tasks_matching(p) for p in rule.after)) - self.subject
+        after = set().union(*(run.tasks_matching(p) for p in rule.after)) - self.subject
         self.before = set().union(*(run.tasks_matching(p) for p in rule.before)) - self.subject
-        self.after_left = set(self.after)
-        self.subject_left = set(self.subject)
+        plan_order = [t.id for t in run.tasks]
+        self.after_left = _Pending([t for t in plan_order if t in after])
+        self.subject_left = _Pending([t for t in plan_order if t in self.subject])
         self.reported: set[str] = set()
 
     def __call__(self, event: ev.Event) -> None:
@@ -153,17 +172,21 @@ class _Order(_Checker):
             self.subject_left.discard(event.task)
         elif isinstance(event, ev.TaskStarted) and event.activity == "work" and event.task not in self.reported:
             task = event.task
-            if task in self.subject and self.after_left:
+            if task in self.subject and self.after_left.left:
                 self.reported.add(task)
-                waiting = ", ".join(sorted(self.after_left)[:5])
                 self.report(
-                    f"{task} ({self.rule.capability}) started before {waiting} finished", event, (event.persona,), task
+                    f"{task} ({self.rule.capability}) started before {self.after_left.describe()} finished",
+                    event,
+                    (event.persona,),
+                    task,
                 )
-            elif task in self.before and self.subject_left:
+            elif task in self.before and self.subject_left.left:
                 self.reported.add(task)
-                waiting = ", ".join(sorted(self.subject_left)[:5])
                 self.report(
-                    f"{task} started before {waiting} ({self.rule.capability}) finished", event, (event.persona,), task
+                    f"{task} started before {self.subject_left.describe()} ({self.rule.capability}) finished",
+                    event,
+                    (event.persona,),
+                    task,
                 )
 
 
