@@ -203,6 +203,23 @@ def _cmd_render(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_report(args: argparse.Namespace) -> int:
+    from rolecall.orchestrator import Coordinator
+    from rolecall.render.jsonl import read_events
+    from rolecall.render.report import ReportBuilder
+
+    builder = ReportBuilder()
+    source = Path(args.source)
+    if source.suffix == ".jsonl":
+        for event in read_events(source):
+            builder(event)
+    else:
+        args.scenario = args.source
+        Coordinator(_plan(args)).run(builder)
+    _out(builder.markdown(heading_level=1))
+    return EXIT_OK
+
+
 def _cmd_check(args: argparse.Namespace) -> int:
     from rolecall._atomic import write_text_atomic
     from rolecall._resources import shipped_dir
@@ -364,6 +381,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--templates", metavar="DIR", default=None, help="a copy of handoffs/ with edited message templates")
     p.set_defaults(handler=_cmd_render)
+
+    p = sub.add_parser(
+        "report",
+        help="print the final report of a scenario or a saved events.jsonl",
+        description="Print the final report, computed from the events: outcome, agent performance, "
+        "phases, parallel against sequential time, the critical path and optimisation opportunities.",
+    )
+    p.add_argument("source", metavar="SCENARIO|EVENTS", help="a scenario TOML file or an events.jsonl")
+    p.add_argument("--cast", default=None, metavar="NAME|PATH", help="use this cast instead of the scenario's")
+    p.set_defaults(handler=_cmd_report)
 
     p = sub.add_parser(
         "check",

@@ -115,6 +115,7 @@ class RunStarted(EventBase):
     assessment: str = Field(description="Whether the request needs orchestration, and why.")
     personas: tuple[PersonaView, ...]
     phases: tuple[str, ...]
+    phase_titles: tuple[str, ...]
     tasks: int
     sequential_time: int
     critical_time: int

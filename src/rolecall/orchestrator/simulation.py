@@ -69,6 +69,7 @@ class Simulation(Tracker):
                 for p in plan.cast.personas
             ),
             phases=tuple(p.id for p in scenario.phase),
+            phase_titles=tuple(p.title for p in scenario.phase),
             tasks=len(plan.tasks),
             sequential_time=plan.sequential_time,
             critical_time=plan.critical_time,

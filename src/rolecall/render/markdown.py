@@ -15,6 +15,7 @@ from typing import Any
 from rolecall.handoffs import TemplateLibrary, load_templates
 from rolecall.orchestrator import events as ev
 from rolecall.render._format import duration, percent_faster, speedup
+from rolecall.render.report import ReportBuilder
 
 __all__ = ["MarkdownTranscript", "clock", "markdown_transcript"]
 
@@ -52,7 +53,11 @@ class MarkdownTranscript:
         self._plan: dict[str, ev.TaskView] = {}
         self._by_phase: dict[str, list[ev.TaskView]] = {}
         self._workers: set[str] = set()
+        self._phase_titles: dict[str, str] = {}
         self.line_of: dict[int, int] = {}
+        self.report = ReportBuilder()
+        self._started: set[str] = set()
+        self._ended: dict[str, str] = {}  # task -> "done" | "skipped" | "failed"
         self._redirects: dict[str, ev.Redirect] = {}
         self._phase_done: dict[str, list[str]] = {}
         self._unreached: list[ev.TaskUnreached] = []
@@ -90,12 +95,14 @@ class MarkdownTranscript:
     def __call__(self, event: ev.Event) -> None:
         handler = getattr(self, f"_on_{event.kind}")
         self.line_of[event.seq] = len(self._out) + 1  # where this event's text starts
+        self.report(event)
         handler(event)
 
     def _on_run_started(self, e: ev.RunStarted) -> None:
         self._people = {p.id: p for p in e.personas}
         self._tasks = {t.id: {"summary": t.summary, "persona": t.persona, "phase": t.phase} for t in e.plan}
         self._plan = {t.id: t for t in e.plan}
+        self._phase_titles = dict(zip(e.phases, e.phase_titles, strict=True))
         for task in e.plan:
             self._by_phase.setdefault(task.phase, []).append(task)
         self._orchestrator = e.orchestrator
@@ -194,6 +201,32 @@ class MarkdownTranscript:
             skipped=e.skipped,
             duration=duration(e.at - e.started_at),
         )
+        self._ledger()
+
+    _LEDGER_LIMIT = 60
+
+    def _ledger(self) -> None:
+        """The progress ledger of the source's todo list, after every phase."""
+        total = len(self._plan)
+        done = sum(1 for state in self._ended.values() if state in ("done", "skipped"))
+        percent = round(100 * done / total) if total else 100
+        lines = []
+        if total <= self._LEDGER_LIMIT:
+            for phase, tasks in self._by_phase.items():
+                title = self._phase_titles.get(phase, phase)
+                lines.append(f"- {title}")
+                for t in tasks:
+                    state = self._ended.get(t.id)
+                    if state == "done":
+                        lines.append(f"  - [x] {t.summary} ✓")
+                    elif state == "skipped":
+                        lines.append(f"  - [x] ~~{t.summary}~~ (skipped)")
+                    elif t.id in self._started:
+                        lines.append(f"  - [ ] {t.summary} (in progress)")
+                    else:
+                        lines.append(f"  - [ ] {t.summary}")
+        self._out += ["<details><summary>Progress ledger</summary>", "", *lines, "", "</details>", ""] if lines else []
+        self._out += [f"**Progress**: {done}/{total} tasks complete ({percent}%)", ""]
 
     def _on_task_assigned(self, e: ev.TaskAssigned) -> None:
         self._tasks[e.task] = {"summary": e.summary, "persona": e.persona, "phase": e.phase}
@@ -207,6 +240,7 @@ class MarkdownTranscript:
 
     def _on_task_started(self, e: ev.TaskStarted) -> None:
         self._workers.add(e.persona)
+        self._started.add(e.task)
         summary = self._summary(e.task)
         if e.activity == "review":
             text = f"reviewing *{summary}* (round {e.attempt}, {duration(e.duration)})"
@@ -233,6 +267,9 @@ class MarkdownTranscript:
 
     def _on_task_finished(self, e: ev.TaskFinished) -> None:
         self._tasks.setdefault(e.task, {})["deliverable"] = e.deliverable
+        self._tasks[e.task]["time"] = e.at - e.started_at
+        self._tasks[e.task]["by"] = e.persona
+        self._ended[e.task] = "done"
         self._phase_done.setdefault(e.phase, []).append(e.task)
         text = e.deliverable.strip() or f"{self._summary(e.task)}: done."
         if "\n" in text:
@@ -256,6 +293,7 @@ class MarkdownTranscript:
         self._say(e, f"*{self._summary(e.task)}* failed on attempt {e.attempt}; {then}.")
 
     def _on_task_skipped(self, e: ev.TaskSkipped) -> None:
+        self._ended[e.task] = "skipped"
         self._say(e, f"skipping *{self._summary(e.task)}*: {e.reason}.")
 
     def _on_task_unreached(self, e: ev.TaskUnreached) -> None:
@@ -326,7 +364,8 @@ class MarkdownTranscript:
 
     def _on_checkin(self, e: ev.CheckInHeld) -> None:
         completed = [
-            f"{self._name(self._tasks.get(t, {}).get('persona', ''))}: {self._summary(t)}"
+            f"**{self._name(self._tasks[t].get('by', ''))}**: {self._summary(t)} "
+            f"(time: {duration(self._tasks[t].get('time', 0))})"
             for t in self._phase_done.get(e.phase, [])
         ]
         percent = f"{round(100 * e.tasks_done / e.tasks_total)}%" if e.tasks_total else "100%"
@@ -375,6 +414,7 @@ class MarkdownTranscript:
             self._out += ["## Not reached", ""]
             self._out += [f"- *{self._summary(u.task)}* (`{u.task}`): {u.reason}" for u in self._unreached]
             self._out.append("")
+        self._out += [*self.report.markdown(heading_level=2).rstrip("\n").split("\n"), ""]
         self._out += ["## Summary", ""]
         involved = len(self._workers)
         self._template(
