@@ -63,3 +63,23 @@ def test_render_equals_replay(tmp_path: Path) -> None:
         rendered = run_cli("render", out / "events.jsonl", "--format", "md")
         assert rendered.code == 0
         assert rendered.out == (out / "transcript.md").read_text(encoding="utf-8")
+
+
+def test_mermaid_gantt_has_one_bar_per_activity_and_marks_the_critical_path() -> None:
+    events = Coordinator(plan_file(SCENARIOS / "stripe-subscription.toml")).events()
+    text = markdown_transcript(events)
+    gantt = text[text.index("```mermaid\ngantt") :]
+    gantt = gantt[: gantt.index("```\n", 4)]
+    bars = [line for line in gantt.splitlines() if line.startswith("    ") and " :" in line]
+    assert len(bars) == sum(1 for e in events if e.kind == "task_started")
+    critical = {t.summary for t in events[0].plan if t.critical}
+    assert all((":crit," in bar) == (bar.split(" :")[0].strip() in critical) for bar in bars)
+
+
+def test_mermaid_sequence_shows_every_handoff_and_redirect() -> None:
+    events = Coordinator(plan_file(SCENARIOS / "role-boundary-violation.toml")).events()
+    text = markdown_transcript(events)
+    sequence = text[text.index("```mermaid\nsequenceDiagram") :]
+    assert "kai--xsam: STOP create-user-action" in sequence
+    assert "kai-->>morgan: redirect create-user-action" in sequence
+    assert sequence.count("handoff") == sum(1 for e in events if e.kind == "handoff")

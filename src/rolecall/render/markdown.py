@@ -15,6 +15,7 @@ from typing import Any
 from rolecall.handoffs import TemplateLibrary, load_templates
 from rolecall.orchestrator import events as ev
 from rolecall.render._format import duration, percent_faster, speedup
+from rolecall.render.mermaid import MermaidBuilder
 from rolecall.render.report import ReportBuilder
 
 __all__ = ["MarkdownTranscript", "clock", "markdown_transcript"]
@@ -56,6 +57,7 @@ class MarkdownTranscript:
         self._phase_titles: dict[str, str] = {}
         self.line_of: dict[int, int] = {}
         self.report = ReportBuilder()
+        self.diagrams = MermaidBuilder()
         self._started: set[str] = set()
         self._ended: dict[str, str] = {}  # task -> "done" | "skipped" | "failed"
         self._redirects: dict[str, ev.Redirect] = {}
@@ -96,6 +98,7 @@ class MarkdownTranscript:
         handler = getattr(self, f"_on_{event.kind}")
         self.line_of[event.seq] = len(self._out) + 1  # where this event's text starts
         self.report(event)
+        self.diagrams(event)
         handler(event)
 
     def _on_run_started(self, e: ev.RunStarted) -> None:
@@ -415,6 +418,11 @@ class MarkdownTranscript:
             self._out += [f"- *{self._summary(u.task)}* (`{u.task}`): {u.reason}" for u in self._unreached]
             self._out.append("")
         self._out += [*self.report.markdown(heading_level=2).rstrip("\n").split("\n"), ""]
+        gantt, sequence = self.diagrams.gantt(), self.diagrams.sequence()
+        if gantt:
+            self._out += ["### Timeline", "", *gantt]
+        if sequence:
+            self._out += ["### Handoffs and redirects", "", *sequence]
         self._out += ["## Summary", ""]
         involved = len(self._workers)
         self._template(
