@@ -80,6 +80,7 @@ def test_mermaid_sequence_shows_every_handoff_and_redirect() -> None:
     events = Coordinator(plan_file(SCENARIOS / "role-boundary-violation.toml")).events()
     text = markdown_transcript(events)
     sequence = text[text.index("```mermaid\nsequenceDiagram") :]
+    sequence = sequence[: sequence.index("```\n", 4)]
     assert "kai--xsam: STOP create-user-action" in sequence
     assert "kai-->>morgan: redirect create-user-action" in sequence
     assert sequence.count("handoff") == sum(1 for e in events if e.kind == "handoff")
