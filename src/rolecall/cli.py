@@ -10,6 +10,7 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from rolecall import __version__
 from rolecall.errors import InputError, RolecallError, UsageError
@@ -113,52 +114,58 @@ def _templates(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 
 
 def _cmd_replay(args: argparse.Namespace) -> int:
-    from rolecall._atomic import atomic_writer
+    from rolecall._atomic import atomic_writer, write_text_atomic
     from rolecall.orchestrator import Coordinator
+    from rolecall.render.html import HtmlPage
     from rolecall.render.jsonl import JsonlSink
     from rolecall.render.markdown import MarkdownTranscript
     from rolecall.render.summary import SummaryBuilder
 
     if args.update_golden and not args.golden:
         raise UsageError("--update-golden needs --golden DIR")
+    if args.events_only and not args.output:
+        raise UsageError("--events-only needs -o DIR")
     templates = _templates(args)  # checked before anything runs
     plan = _plan(args)
-    coordinator = Coordinator(plan)
+    shown = args.format or ("summary" if args.output or args.golden else "md")
+    files = bool(args.output) and not args.events_only
+    page = HtmlPage(templates) if files or shown == "html" else None
+    transcript = page.transcript if page is not None else MarkdownTranscript(templates)
     summary = SummaryBuilder()
-    transcript = MarkdownTranscript(templates)
+    sinks: list[Any] = [summary]
+    if page is not None:
+        sinks.append(page)  # feeds its transcript too
+    elif files or shown == "md" or args.golden:
+        sinks.append(transcript)
+
+    def every(event: Any) -> None:
+        for sink in sinks:
+            sink(event)
+
+    coordinator = Coordinator(plan)
     if args.output:
         folder = Path(args.output)
-        events_path, transcript_path = folder / "events.jsonl", folder / "transcript.md"
-        with atomic_writer(events_path) as handle:
-            write = JsonlSink(handle)
-
-            def every(event):  # type: ignore[no-untyped-def]
-                write(event)
-                summary(event)
-                transcript(event)
-
+        with atomic_writer(folder / "events.jsonl") as handle:
+            sinks.append(JsonlSink(handle))
             final = coordinator.run(every)
-        with atomic_writer(transcript_path) as handle:
-            handle.write(transcript.text())
-        shown = args.format or "summary"
-        if shown == "jsonl":
-            _out(events_path.read_text(encoding="utf-8"))
-        elif shown == "md":
-            _out(transcript.text())
-        else:
-            _out(summary.text() + f"Events:     {events_path}\nTranscript: {transcript_path}\n")
+        written = [folder / "events.jsonl"]
+        if files and page is not None:
+            write_text_atomic(folder / "transcript.md", transcript.text())
+            write_text_atomic(folder / "transcript.html", page.text())
+            written += [folder / "transcript.md", folder / "transcript.html"]
+    elif shown == "jsonl":
+        sinks.append(JsonlSink(sys.stdout))
+        final = coordinator.run(every)
     else:
-        shown = args.format or ("golden" if args.golden else "md")
-        if shown == "jsonl":
-            final = coordinator.run(JsonlSink(sys.stdout))
-        elif shown == "md":
-            final = coordinator.run(transcript)
-            _out(transcript.text())
-        elif args.golden:
-            final = coordinator.run(transcript)
-        else:
-            final = coordinator.run(summary)
-            _out(summary.text())
+        final = coordinator.run(every)
+    if shown == "jsonl" and args.output:
+        _out((Path(args.output) / "events.jsonl").read_text(encoding="utf-8"))
+    elif shown == "md":
+        _out(transcript.text())
+    elif shown == "html" and page is not None:
+        _out(page.text())
+    elif shown == "summary" and not args.golden:
+        _out(summary.text() + ("Written:    " + ", ".join(map(str, written)) + "\n" if args.output else ""))
     if args.golden:
         return _golden(Path(args.golden) / f"{Path(args.scenario).stem}.md", transcript.text(), args.update_golden)
     return EXIT_OK if final.outcome == "completed" else EXIT_FAILED
@@ -198,6 +205,10 @@ def _cmd_render(args: argparse.Namespace) -> int:
         _out(dump_events(events))
     elif args.format == "summary":
         _out(summary_text(events))
+    elif args.format == "html":
+        from rolecall.render.html import html_page
+
+        _out(html_page(events, templates))
     else:
         _out(markdown_transcript(events, templates))
     return EXIT_OK
@@ -336,14 +347,17 @@ def build_parser() -> argparse.ArgumentParser:
         "-o",
         "--output",
         metavar="DIR",
-        help="write DIR/events.jsonl and DIR/transcript.md (atomically) and print a summary",
+        help="write DIR/events.jsonl, DIR/transcript.md and DIR/transcript.html (atomically) and print a summary",
+    )
+    p.add_argument(
+        "--events-only", action="store_true", help="with -o: write only events.jsonl (fastest, for large runs)"
     )
     p.add_argument(
         "--format",
-        choices=("md", "summary", "jsonl"),
+        choices=("md", "html", "summary", "jsonl"),
         default=None,
-        help="what to print: the Markdown transcript (default without -o), a short summary "
-        "(default with -o) or the events as JSON Lines",
+        help="what to print: the Markdown transcript (default without -o), the self-contained HTML page, "
+        "a short summary (default with -o) or the events as JSON Lines",
     )
     p.add_argument(
         "--templates",
@@ -375,9 +389,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("events", metavar="EVENTS", help="an events.jsonl written by replay")
     p.add_argument(
         "--format",
-        choices=("md", "summary", "jsonl"),
+        choices=("md", "html", "summary", "jsonl"),
         default="md",
-        help="the Markdown transcript (default), a short summary, or the events again",
+        help="the Markdown transcript (default), the HTML page, a short summary, or the events again",
     )
     p.add_argument("--templates", metavar="DIR", default=None, help="a copy of handoffs/ with edited message templates")
     p.set_defaults(handler=_cmd_render)

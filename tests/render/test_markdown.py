@@ -84,3 +84,11 @@ def test_mermaid_sequence_shows_every_handoff_and_redirect() -> None:
     assert "kai--xsam: STOP create-user-action" in sequence
     assert "kai-->>morgan: redirect create-user-action" in sequence
     assert sequence.count("handoff") == sum(1 for e in events if e.kind == "handoff")
+
+
+def test_html_render_equals_replay(tmp_path: Path) -> None:
+    run_cli("replay", SCENARIOS / "inventory-alerts.toml", "-o", tmp_path)
+    rendered = run_cli("render", tmp_path / "events.jsonl", "--format", "html")
+    assert rendered.code == 0
+    assert rendered.out == (tmp_path / "transcript.html").read_text(encoding="utf-8")
+    assert rendered.out.startswith("<!doctype html>")
