@@ -231,6 +231,29 @@ def _cmd_report(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_parse_report(args: argparse.Namespace) -> int:
+    from rolecall.handoffs.report_block import parse_report
+
+    if args.file == "-":
+        text = sys.stdin.read()
+    else:
+        try:
+            text = Path(args.file).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise InputError.single(Path(args.file), f"cannot read file: {exc.strerror}") from None
+    parsed = parse_report(text)
+    if not parsed.found:
+        _out("no === ORCHESTRATOR REPORT === block found\n")
+        return EXIT_FAILED
+    _out(f"{parsed.kind} report with {len(parsed.sections)} sections:\n")
+    _out("".join(f"  - {name} ({len(body.splitlines())} lines)\n" for name, body in parsed.sections.items()))
+    if parsed.missing:
+        _out("missing: " + ", ".join(parsed.missing) + "\n")
+        return EXIT_FAILED
+    _out("complete\n")
+    return EXIT_OK
+
+
 def _cmd_check(args: argparse.Namespace) -> int:
     from rolecall._atomic import write_text_atomic
     from rolecall._resources import shipped_dir
@@ -405,6 +428,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("source", metavar="SCENARIO|EVENTS", help="a scenario TOML file or an events.jsonl")
     p.add_argument("--cast", default=None, metavar="NAME|PATH", help="use this cast instead of the scenario's")
     p.set_defaults(handler=_cmd_report)
+
+    p = sub.add_parser(
+        "parse-report",
+        help="read an === ORCHESTRATOR REPORT === block from an agent's answer",
+        description="Find the ORCHESTRATOR REPORT block in a text (an agent's answer, a deliverable), list "
+        "its sections and name the missing ones. Exit 0 when complete, 1 when missing or absent.",
+    )
+    p.add_argument("file", metavar="FILE", help="a text file, or - for standard input")
+    p.set_defaults(handler=_cmd_parse_report)
 
     p = sub.add_parser(
         "check",

@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 from pydantic import BeforeValidator, Field, WithJsonSchema, model_validator
 
 from rolecall._model import CapabilityId, FileModel, Identifier, Text
+from rolecall.handoffs.report_block import OrchestratorReport, render_report
 from rolecall.orchestrator.expectations import Expectations
 
 __all__ = [
@@ -172,11 +173,22 @@ class Task(FileModel):
     )
     fails: int = Field(default=0, ge=0, le=1000, description="How many attempts fail before one succeeds.")
     review: Review | None = None
+    report: OrchestratorReport | None = Field(
+        default=None, description="An ORCHESTRATOR REPORT block appended to the deliverable."
+    )
     only_if: str | None = Field(
         default=None,
         pattern=r"^[a-z0-9][a-z0-9_-]*\.[a-z0-9][a-z0-9_-]*$",
         description="'decision.option': the task runs only when that option is chosen.",
     )
+
+    @property
+    def full_deliverable(self) -> str:
+        """The deliverable text, with the rendered report block when the task has one."""
+        if self.report is None:
+            return self.deliverable
+        block = render_report(self.report)
+        return f"{self.deliverable.strip()}\n\n{block}" if self.deliverable.strip() else block
 
 
 class DecisionOption(FileModel):

@@ -139,7 +139,7 @@ class Tracker:
             task=task.id,
             phase=task.phase,
             persona=persona,
-            deliverable=task.deliverable,
+            deliverable=task.full_deliverable,
             started_at=self.started_at[i],
         )
         self.done_now.append((i, persona))
