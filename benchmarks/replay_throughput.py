@@ -3,7 +3,7 @@
 For each shape and size a synthetic scenario (see ``generate.py``) is written to
 a temporary folder and replayed by a fresh interpreter::
 
-    python -m rolecall replay SCENARIO -o OUTDIR
+    python -m rolecall replay SCENARIO -o OUTDIR --events-only
 
 The wall time covers the whole command: interpreter start, imports, parsing
 and validating the TOML, planning, simulating and writing ``events.jsonl``.
@@ -108,7 +108,7 @@ def measure(shape: str, tasks: int, workdir: Path) -> Result:
     scenario = write_synthetic(folder, shape, tasks)
     generate_seconds = time.perf_counter() - start
     out = folder / "out"
-    argv = [sys.executable, "-m", "rolecall", "replay", str(scenario), "-o", str(out)]
+    argv = [sys.executable, "-m", "rolecall", "replay", str(scenario), "-o", str(out), "--events-only"]
     seconds, peak_mb, code, stderr = run_measured(argv)
     if code != 0:
         raise SystemExit(f"replay of {shape} {tasks} exited {code}:\n{stderr}")

@@ -48,6 +48,7 @@ __all__ = [
     "Violation",
     "construct",
     "event_adapter",
+    "view",
 ]
 
 AssignReason = Literal["assigned", "routed", "redirect", "fallback", "escalation", "unenforced"]
@@ -374,6 +375,19 @@ def construct(cls: type[EventBase], seq: int, at: int, actor: str, fields: dict[
     object.__setattr__(event, "__pydantic_extra__", None)
     object.__setattr__(event, "__pydantic_private__", None)
     return event
+
+
+def view(cls: type[BaseModel], fields: dict[str, Any]) -> Any:
+    """Build a nested view model (task or persona) from fields the coordinator knows are valid."""
+    order = cls.model_fields
+    if len(fields) != len(order):
+        raise TypeError(f"{cls.__name__}: fields {sorted(fields)} do not match {sorted(order)}")
+    obj = cls.__new__(cls)
+    object.__setattr__(obj, "__dict__", {name: fields[name] for name in order})
+    object.__setattr__(obj, "__pydantic_fields_set__", set(order))
+    object.__setattr__(obj, "__pydantic_extra__", None)
+    object.__setattr__(obj, "__pydantic_private__", None)
+    return obj
 
 
 _adapter: TypeAdapter[Event] | None = None

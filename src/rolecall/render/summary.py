@@ -33,7 +33,8 @@ class SummaryBuilder:
         elif isinstance(event, TaskFinished):
             self.done[event.persona] = self.done.get(event.persona, 0) + 1
         elif isinstance(event, RunStarted):
-            self.start = event
+            # keep a copy without the plan: holding 100k task views for the whole run costs memory
+            self.start = event.model_copy(update={"plan": ()})
         elif isinstance(event, GateVerdict):
             self.verdict = event
         elif isinstance(event, RunFinished):
