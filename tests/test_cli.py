@@ -161,6 +161,7 @@ def test_render_bad_events_file(tmp_path: Path) -> None:
     result = run_cli("render", bad)
     assert result.code == 2
     assert "events.jsonl:1:" in result.err and "events.jsonl:2:" in result.err
+    assert "not an event: no 'kind' field" in result.err
     assert "Traceback" not in result.err
 
 

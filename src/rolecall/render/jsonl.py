@@ -68,6 +68,10 @@ def _parse(lines: Iterable[str], path: Path) -> Iterator[Event]:
                 message = error["msg"]
                 if error["type"] == "json_invalid":
                     message = f"not valid JSON ({error['ctx'].get('error', 'syntax error')})"
+                elif error["type"] == "union_tag_not_found":
+                    message = "not an event: no 'kind' field (see 'rolecall schema event')"
+                elif error["type"] == "union_tag_invalid":
+                    message = f"unknown event kind {error['ctx'].get('tag', '?')!r} (see 'rolecall schema event')"
                 problems.append(Problem(path, message, field, number))
         if len(problems) >= _MAX_PROBLEMS:
             break
