@@ -10,10 +10,14 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rolecall import __version__
 from rolecall.errors import InputError, RolecallError, UsageError
+
+if TYPE_CHECKING:
+    from rolecall.handoffs import TemplateLibrary
+    from rolecall.orchestrator import Plan
 
 __all__ = ["main"]
 
@@ -89,7 +93,7 @@ def _cmd_schema(args: argparse.Namespace) -> int:
 # -- scenarios ---------------------------------------------------------------
 
 
-def _plan(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def _plan(args: argparse.Namespace) -> Plan:
     from rolecall.orchestrator import plan_file
     from rolecall.roles import resolve_cast
 
@@ -107,7 +111,7 @@ def _cmd_plan(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _templates(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def _templates(args: argparse.Namespace) -> TemplateLibrary:
     from rolecall.handoffs import load_templates
 
     return load_templates(Path(args.templates) if args.templates else None)
@@ -284,6 +288,21 @@ def _add_cast(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_cast_override(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--cast", default=None, metavar="NAME|PATH", help="use this cast instead of the one the scenario names"
+    )
+
+
+def _add_templates(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--templates",
+        metavar="DIR",
+        default=None,
+        help="a copy of handoffs/ with edited message templates (files it lacks use the defaults)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     from rolecall.schemas import SCHEMA_NAMES
 
@@ -349,12 +368,7 @@ def build_parser() -> argparse.ArgumentParser:
         "sequential time and the parallel makespan under per-persona capacity.",
     )
     p.add_argument("scenario", metavar="SCENARIO", help="scenario TOML file")
-    p.add_argument(
-        "--cast",
-        default=None,
-        metavar="NAME|PATH",
-        help="use this cast instead of the one the scenario names",
-    )
+    _add_cast_override(p)
     p.set_defaults(handler=_cmd_plan)
 
     p = sub.add_parser(
@@ -382,12 +396,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="what to print: the Markdown transcript (default without -o), the self-contained HTML page, "
         "a short summary (default with -o) or the events as JSON Lines",
     )
-    p.add_argument(
-        "--templates",
-        metavar="DIR",
-        default=None,
-        help="a copy of handoffs/ with edited message templates (files it lacks use the defaults)",
-    )
+    _add_templates(p)
     p.add_argument(
         "--golden",
         metavar="DIR",
@@ -395,12 +404,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="compare the transcript with DIR/<scenario>.md; print a diff and exit 1 when it differs",
     )
     p.add_argument("--update-golden", action="store_true", help="with --golden: rewrite the golden file instead")
-    p.add_argument(
-        "--cast",
-        default=None,
-        metavar="NAME|PATH",
-        help="use this cast instead of the one the scenario names",
-    )
+    _add_cast_override(p)
     p.set_defaults(handler=_cmd_replay)
 
     p = sub.add_parser(
@@ -416,7 +420,7 @@ def build_parser() -> argparse.ArgumentParser:
         default="md",
         help="the Markdown transcript (default), the HTML page, a short summary, or the events again",
     )
-    p.add_argument("--templates", metavar="DIR", default=None, help="a copy of handoffs/ with edited message templates")
+    _add_templates(p)
     p.set_defaults(handler=_cmd_render)
 
     p = sub.add_parser(
@@ -426,7 +430,7 @@ def build_parser() -> argparse.ArgumentParser:
         "phases, parallel against sequential time, the critical path and optimisation opportunities.",
     )
     p.add_argument("source", metavar="SCENARIO|EVENTS", help="a scenario TOML file or an events.jsonl")
-    p.add_argument("--cast", default=None, metavar="NAME|PATH", help="use this cast instead of the scenario's")
+    _add_cast_override(p)
     p.set_defaults(handler=_cmd_report)
 
     p = sub.add_parser(
@@ -462,7 +466,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--format", choices=("text", "json"), default="text", help="how to print the results")
     p.add_argument("--junit", metavar="FILE", help="also write the results as JUnit XML (one test case per check)")
-    p.add_argument("--templates", metavar="DIR", default=None, help="templates for the transcript lines cited")
+    _add_templates(p)
     p.set_defaults(handler=_cmd_check)
 
     p = sub.add_parser(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rolecall._words import count
 from rolecall.orchestrator import events as ev
 from rolecall.orchestrator.plan import Plan
 from rolecall.orchestrator.scenario import CheckIn
@@ -49,8 +50,8 @@ def assess(plan: Plan) -> str:
         )
     involved = len(set(plan.performer))
     return (
-        f"{len(plan.tasks)} tasks across {involved} personas in {len(scenario.phase)} "
-        f"phase{'' if len(scenario.phase) == 1 else 's'}: orchestration needed"
+        f"{count(len(plan.tasks), 'task')} across {count(involved, 'persona')} in "
+        f"{count(len(scenario.phase), 'phase')}: orchestration needed"
     )
 
 

@@ -12,6 +12,7 @@ import heapq
 from collections.abc import Callable
 from typing import Any
 
+from rolecall._words import count
 from rolecall.orchestrator import events as ev
 from rolecall.orchestrator.plan import Plan
 from rolecall.orchestrator.steps import assign, check_in, handoffs, next_performer, unreached_reason
@@ -20,10 +21,6 @@ __all__ = ["Activity", "Tracker"]
 
 PENDING, QUEUED, FINISHED, FAILED, SKIPPED = 0, 1, 2, 3, 4
 TERMINAL = (FINISHED, FAILED, SKIPPED)
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 class Activity:
@@ -321,7 +318,7 @@ class Tracker:
         if outcome == "completed":
             skipped = self.counts["skipped"]
             done = len(plan.tasks) - skipped
-            reason = (f"all {_count(done, 'task')} done" if done != 1 else "the 1 task done") + (
+            reason = (f"all {count(done, 'task')} done" if done != 1 else "the 1 task done") + (
                 f", {skipped} skipped by decisions" if skipped else ""
             )
         elif outcome == "failed":

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from rolecall._words import count
 from rolecall.handoffs import TemplateLibrary, load_templates
 from rolecall.orchestrator import events as ev
 from rolecall.render._format import duration, percent_faster, speedup
@@ -24,10 +25,6 @@ __all__ = ["MarkdownTranscript", "clock", "markdown_transcript"]
 def clock(minutes: int) -> str:
     """Virtual time as ``h:mm``."""
     return f"{minutes // 60}:{minutes % 60:02d}"
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def _first_line(text: str) -> str:
@@ -117,7 +114,7 @@ class MarkdownTranscript:
         if e.description:
             self._out += [e.description, ""]
         self._out += [
-            f"Scenario `{e.scenario}` with cast `{e.cast}`, {e.mode} mode, {_count(e.tasks, 'task')} "
+            f"Scenario `{e.scenario}` with cast `{e.cast}`, {e.mode} mode, {count(e.tasks, 'task')} "
             f"({duration(e.sequential_time)} of work if done one after another).",
             "",
         ]
@@ -162,7 +159,7 @@ class MarkdownTranscript:
     def _on_phase_started(self, e: ev.PhaseStarted) -> None:
         self._phases[e.phase] = (e.title, e.at)
         kind = "stream, alongside the phases" if e.stream else e.mode.upper()
-        count = len(e.personas)
+        agents = len(e.personas)
         title = e.title
         if title[:1].isupper() and title[1:] == title[1:].lower():
             title = title[:1].lower() + title[1:]  # "Design" reads as "design phase"; "Backend API" stays
@@ -182,8 +179,8 @@ class MarkdownTranscript:
             phase=e.phase,
             title=title,
             mode=e.mode.upper(),
-            count=count,
-            team=f"{count} agent{'' if count == 1 else 's'}",
+            count=agents,
+            team=count(agents, "agent"),
             agents=announced,
         )
 
@@ -439,10 +436,10 @@ class MarkdownTranscript:
             faster=percent_faster(e.sequential_time, e.makespan),
             finished=e.finished,
             failed=e.failed,
-            tasks=_count(e.tasks, "task"),
-            handoffs=_count(e.handoffs, "handoff"),
-            redirects=_count(e.redirects, "redirect"),
-            personas=_count(involved, "persona"),
+            tasks=count(e.tasks, "task"),
+            handoffs=count(e.handoffs, "handoff"),
+            redirects=count(e.redirects, "redirect"),
+            personas=count(involved, "persona"),
         )
 
     def text(self) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rolecall._words import count
 from rolecall.orchestrator.events import RunFinished
 from rolecall.orchestrator.plan import Plan
 from rolecall.render._format import duration, percent_faster, speedup
@@ -11,17 +12,13 @@ __all__ = ["plan_text"]
 _SHOWN_PER_LEVEL = 12
 
 
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}{'' if n == 1 else 's'}"
-
-
 def plan_text(plan: Plan, final: RunFinished) -> str:
     scenario = plan.scenario
     tasks = plan.tasks
     cast = plan.cast
     lines = [
-        f"{scenario.title} ({scenario.name}): {_count(len(tasks), 'task')} in "
-        f"{_count(len(scenario.phase), 'phase')}, "
+        f"{scenario.title} ({scenario.name}): {count(len(tasks), 'task')} in "
+        f"{count(len(scenario.phase), 'phase')}, "
         f"cast {cast.name}, {scenario.mode} mode",
     ]
     if scenario.gate is not None and plan.verifier is not None:
