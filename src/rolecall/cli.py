@@ -476,6 +476,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("name", choices=SCHEMA_NAMES, help="which format")
     p.set_defaults(handler=_cmd_schema)
+
+    from rolecall.interop.cli import add_parsers as add_interop_parsers
+
+    add_interop_parsers(sub)
     return parser
 
 
