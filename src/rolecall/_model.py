@@ -1,27 +1,114 @@
-"""The base of every model read from or written to a file."""
+"""The base of every model read from or written to a file, and the constrained strings ids are made of."""
 
 from __future__ import annotations
 
-from typing import Annotated
+import re
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, StringConstraints
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, WithJsonSchema, model_validator
 
-__all__ = ["CapabilityId", "FileModel", "Identifier", "Text"]
+__all__ = [
+    "CAPABILITY_PATTERN",
+    "DECISION_OPTION_PATTERN",
+    "GLOB_PATTERN",
+    "HANDLE_PATTERN",
+    "IDENTIFIER_PATTERN",
+    "PATTERN_HINTS",
+    "CapabilityId",
+    "FileModel",
+    "Glob",
+    "Handle",
+    "Identifier",
+    "Minutes",
+    "Text",
+    "parse_minutes",
+]
 
 
 class FileModel(BaseModel):
-    """Frozen, and strict about keys: a typo in a file is an error, not silence."""
+    """Frozen, strict about keys and strict about types.
 
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=False)
+    A typo in a key is an error, not silence; and a value is never coerced:
+    ``"no"`` is not a boolean and ``1.0`` is not a count, because a silent
+    coercion can switch off a check the user meant to keep. Lists are the one
+    conversion made (to tuples, the frozen form), since TOML and JSON have no
+    other way to write a sequence.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True, str_strip_whitespace=False)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _lists_to_tuples(cls, data: Any) -> Any:
+        if isinstance(data, dict) and any(isinstance(v, list) for v in data.values()):
+            return {k: tuple(v) if isinstance(v, list) else v for k, v in data.items()}
+        return data
 
 
-Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$", min_length=1, max_length=64)]
+IDENTIFIER_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
+CAPABILITY_PATTERN = r"^[a-z0-9][a-z0-9-]*(\.[a-z0-9][a-z0-9-]*)*$"
+HANDLE_PATTERN = r"^@[a-z0-9][a-z0-9_-]*$"
+GLOB_PATTERN = r"^[a-z0-9*?_.\-\[\]]+$"
+DECISION_OPTION_PATTERN = r"^[a-z0-9][a-z0-9_-]*\.[a-z0-9][a-z0-9_-]*$"
+
+PATTERN_HINTS: dict[str, str] = {
+    IDENTIFIER_PATTERN: "an id: lower-case letters, digits, '-' and '_', starting with a letter or digit",
+    CAPABILITY_PATTERN: "a capability id: dot-separated lower-case words such as 'backend.server-actions'",
+    HANDLE_PATTERN: "a handle: '@' then lower-case letters, digits, '-' and '_', such as '@backend'",
+    GLOB_PATTERN: "a persona or capability id, or a glob of one ('*', 'backend.*')",
+    DECISION_OPTION_PATTERN: "'decision.option', the ids of a decision and one of its options",
+}
+"""What each pattern means, in words, for error messages (a raw regular expression helps nobody)."""
+
+Identifier = Annotated[str, StringConstraints(pattern=IDENTIFIER_PATTERN, min_length=1, max_length=64)]
 """Ids of personas, tasks and phases: lower-case letters, digits, '-' and '_'."""
 
-CapabilityId = Annotated[
-    str,
-    StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*(\.[a-z0-9][a-z0-9-]*)*$", max_length=128),
-]
+CapabilityId = Annotated[str, StringConstraints(pattern=CAPABILITY_PATTERN, max_length=128)]
 """Dotted capability ids such as ``backend.server-actions``."""
 
+Handle = Annotated[str, StringConstraints(pattern=HANDLE_PATTERN, max_length=64)]
+"""How others address a persona in a transcript, e.g. ``@backend``."""
+
+Glob = Annotated[str, StringConstraints(pattern=GLOB_PATTERN, min_length=1, max_length=128)]
+"""A persona or capability id, or a shell-style glob of one."""
+
 Text = Annotated[str, StringConstraints(min_length=1)]
+
+
+_DURATION = re.compile(r"^\s*(?:(?P<h>\d+(?:\.\d+)?)\s*h(?:ours?|rs?)?)?\s*(?:(?P<m>\d+)\s*m(?:in(?:utes?)?)?)?\s*$")
+
+
+def parse_minutes(value: object) -> object:
+    """Accept ``90``, ``"90"``, ``"90m"``, ``"1h30m"``, ``"1.5h"``; leave anything else to pydantic."""
+    if isinstance(value, bool):
+        raise ValueError(f"{str(value).lower()} is not a duration; write minutes (45) or '45m', '2h', '1h30m'")
+    if isinstance(value, str):
+        text = value.strip().lower()
+        if text.isascii() and text.isdigit():
+            return int(text)
+        match = _DURATION.match(text)
+        if not text or not match or not (match.group("h") or match.group("m")):
+            raise ValueError(f"'{value}' is not a duration; write minutes (45) or '45m', '2h', '1h30m'")
+        hours = float(match.group("h") or 0)
+        minutes = hours * 60 + int(match.group("m") or 0)
+        if minutes != int(minutes):
+            raise ValueError(f"'{value}' is not a whole number of minutes")
+        return int(minutes)
+    return value
+
+
+Minutes = Annotated[
+    int,
+    BeforeValidator(parse_minutes),
+    Field(ge=0, le=10_000_000),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "integer", "minimum": 0},
+                {"type": "string", "pattern": r"^\s*(\d+(\.\d+)?\s*h\w*)?\s*(\d+\s*m\w*)?\s*$"},
+            ],
+            "description": "Virtual minutes: 45, '45m', '2h', '1h30m' or '1.5h'.",
+        }
+    ),
+]
+"""A duration in virtual minutes, written the same way in every file (tasks, expectations, policies)."""

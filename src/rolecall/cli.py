@@ -118,7 +118,7 @@ def _templates(args: argparse.Namespace) -> TemplateLibrary:
 
 
 def _cmd_replay(args: argparse.Namespace) -> int:
-    from rolecall._atomic import atomic_writer, write_text_atomic
+    from rolecall.files import atomic_writer, write_text_atomic
     from rolecall.orchestrator import Coordinator
     from rolecall.render.html import HtmlPage
     from rolecall.render.jsonl import JsonlSink
@@ -129,6 +129,7 @@ def _cmd_replay(args: argparse.Namespace) -> int:
         raise UsageError("--update-golden needs --golden DIR")
     if args.events_only and not args.output:
         raise UsageError("--events-only needs -o DIR")
+    _check_destinations(args)
     templates = _templates(args)  # checked before anything runs
     plan = _plan(args)
     shown = args.format or ("summary" if args.output or args.golden else "md")
@@ -163,7 +164,9 @@ def _cmd_replay(args: argparse.Namespace) -> int:
     else:
         final = coordinator.run(every)
     if shown == "jsonl" and args.output:
-        _out((Path(args.output) / "events.jsonl").read_text(encoding="utf-8"))
+        from rolecall.files import read_text
+
+        _out(read_text(Path(args.output) / "events.jsonl"))
     elif shown == "md":
         _out(transcript.text())
     elif shown == "html" and page is not None:
@@ -175,20 +178,34 @@ def _cmd_replay(args: argparse.Namespace) -> int:
     return EXIT_OK if final.outcome == "completed" else EXIT_FAILED
 
 
+def _check_destinations(args: argparse.Namespace) -> None:
+    """A bad output path is a usage error before any work is done, not a traceback after it."""
+    from rolecall.files import check_output_dir
+
+    if args.output:
+        check_output_dir(Path(args.output), "-o")
+    if args.golden and args.update_golden:
+        check_output_dir(Path(args.golden), "--golden")
+    elif args.golden:
+        folder = Path(args.golden)
+        if folder.exists() and not folder.is_dir():
+            raise UsageError(f"--golden {folder}: is a file; expected the folder of golden transcripts")
+
+
 def _golden(path: Path, text: str, update: bool) -> int:
     """Compare the transcript with its golden file, or rewrite the golden file."""
     import difflib
 
-    from rolecall._atomic import write_text_atomic
+    from rolecall.files import read_text, write_text_atomic
 
     if update:
         write_text_atomic(path, text)
         sys.stderr.write(f"updated {path}\n")
         return EXIT_OK
-    if not path.is_file():
+    if not path.exists():
         sys.stderr.write(f"rolecall: no golden transcript {path}; create it with --update-golden\n")
         return EXIT_FAILED
-    expected = path.read_text(encoding="utf-8")
+    expected = read_text(path, what="golden transcript")
     if expected == text:
         sys.stderr.write(f"matches {path}\n")
         return EXIT_OK
@@ -236,15 +253,10 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 
 def _cmd_parse_report(args: argparse.Namespace) -> int:
+    from rolecall.files import read_stdin, read_text
     from rolecall.handoffs.report_block import parse_report
 
-    if args.file == "-":
-        text = sys.stdin.read()
-    else:
-        try:
-            text = Path(args.file).read_text(encoding="utf-8")
-        except OSError as exc:
-            raise InputError.single(Path(args.file), f"cannot read file: {exc.strerror}") from None
+    text = read_stdin() if args.file == "-" else read_text(Path(args.file))
     parsed = parse_report(text)
     if not parsed.found:
         _out("no === ORCHESTRATOR REPORT === block found\n")
@@ -259,11 +271,15 @@ def _cmd_parse_report(args: argparse.Namespace) -> int:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    from rolecall._atomic import write_text_atomic
     from rolecall._resources import shipped_dir
+    from rolecall.files import write_text_atomic
     from rolecall.policies.check import check_target, collect_targets, default_policies, load_policies
     from rolecall.policies.report import json_report, junit_xml, text_report
 
+    if args.junit:
+        from rolecall.files import check_output_file
+
+        check_output_file(Path(args.junit), "--junit")
     templates = _templates(args)
     policies = load_policies([Path(p) for p in args.policy] if args.policy else default_policies())
     targets = [Path(t) for t in args.targets]

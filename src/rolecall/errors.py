@@ -49,7 +49,14 @@ class Problem:
 
     def __str__(self) -> str:
         field = f" {self.field}:" if self.field else ""
-        return f"{self.location()}:{field} {self.message}"
+        # One problem is one line: control characters from a user's file are shown escaped.
+        return _one_line(f"{self.location()}:{field} {self.message}")
+
+
+def _one_line(text: str) -> str:
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 class RolecallError(Exception):

@@ -71,7 +71,7 @@ def schema(name: str) -> dict[str, Any]:
 
 def publish(folder: Path) -> list[Path]:
     """Write every schema to ``folder/<name>.schema.json`` (atomically); return the paths."""
-    from rolecall._atomic import write_text_atomic
+    from rolecall.files import write_text_atomic
 
     written = []
     for name in SCHEMA_NAMES:

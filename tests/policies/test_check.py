@@ -85,14 +85,16 @@ def test_junit_lists_every_check(tmp_path: Path) -> None:
 def test_bad_policy_files_are_input_errors(tmp_path: Path) -> None:
     bad = tmp_path / "p.toml"
     bad.write_text(
-        'name = "p"\n\n[[rule]]\nid = "r"\nkind = "route"\nmessage = "m"\nallow = ["sam to morgan"]\n\n'
+        'name = "p"\n\n[[rule]]\nid = "r"\nkind = "route"\nmessage = "m"\nallow = ["sam to morgan", "kai -> sam", "x"]\n\n'
         '[[rule]]\nid = "r"\nkind = "limit"\nmessage = "m"\nmax_redirect = 1\n',
         encoding="utf-8",
     )
     with pytest.raises(InputError) as info:
         load_policy(bad)
     joined = "\n".join(str(p) for p in info.value.problems)
-    assert "p.toml:7: rule[0].allow: 'sam to morgan' is not a route" in joined
+    assert "p.toml:7: rule[0].allow[0]: 'sam to morgan' is not a route" in joined
+    assert "p.toml:7: rule[0].allow[2]: 'x' is not a route" in joined, "every bad entry is reported, not the first"
+    assert "rule[1].id: rule id 'r' is also used by rule[0]" in joined, "duplicates come out with the other problems"
     assert "p.toml:13: rule[1].max_redirect: unknown key 'max_redirect'; did you mean 'max_redirects'?" in joined
     result = run_cli("check", SCENARIOS / "stripe-subscription.toml", "--policy", bad)
     assert result.code == 2 and "Traceback" not in result.err

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from rolecall._atomic import write_text_atomic
+from rolecall.files import write_text_atomic
 from rolecall.orchestrator import Coordinator, plan_file
 from rolecall.render.markdown import markdown_transcript
 from tests.conftest import ROOT, SCENARIOS, run_cli

@@ -7,12 +7,15 @@ from pathlib import Path
 
 from rolecall._resources import shipped_dir
 from rolecall.errors import InputError, Problem
+from rolecall.files.reading import read_text
 from rolecall.handoffs.catalogue import SPEAKER, TEMPLATES
 from rolecall.handoffs.template import Template, parse_template
 
 __all__ = ["TemplateLibrary", "load_templates"]
 
 SUFFIX = ".md"
+_MAX_TEMPLATE = 1024 * 1024
+"""A message template is a paragraph or two; a megabyte is a wrong file, not a template."""
 
 
 class TemplateLibrary:
@@ -51,21 +54,20 @@ def load_templates(folder: Path | None = None) -> TemplateLibrary:
     base: dict[str, Template] = {}
     if folder is not None:
         if not folder.is_dir():
-            raise InputError.single(folder, "templates folder does not exist")
+            what = "is not a folder" if folder.exists() else "does not exist"
+            raise InputError.single(folder, f"templates folder {what}")
         for path in sorted(folder.glob(f"*{SUFFIX}")):
             if path.stem not in TEMPLATES:
                 known = ", ".join(f"{n}{SUFFIX}" for n in TEMPLATES)
                 problems.append(Problem(path, f"unknown template '{path.stem}'; known: {known}"))
     for name, allowed in TEMPLATES.items():
         path = defaults / f"{name}{SUFFIX}"
-        if folder is not None and (folder / f"{name}{SUFFIX}").is_file():
+        if folder is not None and (folder / f"{name}{SUFFIX}").exists():
             path = folder / f"{name}{SUFFIX}"
         try:
-            base[name] = parse_template(path.read_text(encoding="utf-8"), name, allowed, path)
+            base[name] = parse_template(read_text(path, what="template file", limit=_MAX_TEMPLATE), name, allowed, path)
         except InputError as exc:
             problems.extend(exc.problems)
-        except OSError as exc:
-            problems.append(Problem(path, f"cannot read template: {exc.strerror}"))
     if problems:
         raise InputError(problems)
     assert set(base) == set(SPEAKER)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import difflib
-from collections import Counter
 from collections.abc import Callable
 
 from rolecall.errors import Problem
@@ -43,8 +42,8 @@ def check_references(scenario: Scenario, cast: Cast, problem: Callable[[str, str
             return False
         return True
 
-    _duplicates(phases, "phase", report)
-    _duplicates(tasks, "task", report)
+    _duplicates(phases, "phase", "phase[{}].id", report)
+    _duplicates(tasks, "task", "task[{}].id", report)
     if scenario.gate is not None:
         persona_ref(scenario.gate.verifier, "gate.verifier")
         if scenario.gate.verifier is None and cast.verifier is None and scenario.gate.requires:
@@ -116,7 +115,7 @@ def check_references(scenario: Scenario, cast: Cast, problem: Callable[[str, str
         if decision is None:
             continue
         options = [o.id for o in decision.options]
-        _duplicates(options, f"checkin[{i}].decision.option", report)
+        _duplicates(options, "option", f"checkin[{i}].decision.options[{{}}].id", report)
         if decision.recommended not in options:
             report(
                 f"'{decision.recommended}' is not one of the options: {', '.join(options)}",
@@ -127,7 +126,16 @@ def check_references(scenario: Scenario, cast: Cast, problem: Callable[[str, str
                 f"on_reject must be 'stop' or an option id ({', '.join(options)})",
                 f"checkin[{i}].decision.on_reject",
             )
-    _duplicates([c.decision.id for c in scenario.checkin if c.decision], "decision", report)
+    first_decision: dict[str, int] = {}
+    for i, checkin in enumerate(scenario.checkin):
+        if checkin.decision is None:
+            continue
+        known_at = first_decision.setdefault(checkin.decision.id, i)
+        if known_at != i:
+            report(
+                f"decision id '{checkin.decision.id}' is already declared at checkin[{known_at}].decision.id",
+                f"checkin[{i}].decision.id",
+            )
     seen_after: set[str] = set()
     for i, checkin in enumerate(scenario.checkin):
         if checkin.after in seen_after:
@@ -136,7 +144,11 @@ def check_references(scenario: Scenario, cast: Cast, problem: Callable[[str, str
     return out
 
 
-def _duplicates(ids: list[str], what: str, report: Report) -> None:
-    for value, count in Counter(ids).items():
-        if count > 1:
-            report(f"{what} id '{value}' is declared {count} times", what)
+def _duplicates(ids: list[str], what: str, field: str, report: Report) -> None:
+    """Each repeat of an id, at its own field path, naming where the id was first declared."""
+    first: dict[str, int] = {}
+    for i, value in enumerate(ids):
+        if value in first:
+            report(f"{what} id '{value}' is already declared at {field.format(first[value])}", field.format(i))
+        else:
+            first[value] = i

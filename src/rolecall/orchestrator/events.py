@@ -17,6 +17,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
+from rolecall._model import CapabilityId, Handle, Identifier
+
 __all__ = [
     "ASSIGN_REASONS",
     "OUTCOMES",
@@ -65,57 +67,59 @@ OUTCOMES: tuple[str, ...] = ("completed", "blocked_at_gate", "stopped_at_decisio
 
 
 class EventBase(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
 
     seq: int = Field(ge=0)
     at: int = Field(ge=0, description="Virtual minutes since the run started.")
-    actor: str
+    actor: Identifier
 
 
 class PersonaView(BaseModel):
     """What views need of a persona, carried in the stream so it renders on its own."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
 
-    id: str
+    id: Identifier
     name: str
     title: str
-    handle: str
+    handle: Handle
     icon: str
-    kind: str
-    owns: tuple[str, ...] = Field(description="Capabilities this persona owns.")
+    kind: Literal["orchestrator", "verifier", "specialist"]
+    owns: tuple[CapabilityId, ...] = Field(description="Capabilities this persona owns.")
     templates: dict[str, str] = Field(default_factory=dict)
 
 
 class TaskView(BaseModel):
     """A task as planned, so every view can name it from the stream alone."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
 
-    id: str
-    phase: str
-    capability: str
+    id: Identifier
+    phase: Identifier
+    capability: CapabilityId
     summary: str
-    persona: str = Field(description="Who is planned to do it: the owner after any redirect, before fallbacks.")
+    persona: Identifier = Field(description="Who is planned to do it: the owner after any redirect, before fallbacks.")
     expected_time: int
-    depends_on: tuple[str, ...] = Field(description="Every task it waits for, implicit ones included.")
+    depends_on: tuple[Identifier, ...] = Field(description="Every task it waits for, implicit ones included.")
     critical: bool = Field(description="On the critical path of the plan.")
-    attempted_by: str = Field(description="Persona that tries it first outside its role, or empty.")
+    attempted_by: Identifier | Literal[""] = Field(
+        description="Persona that tries it first outside its role, or empty."
+    )
     files: tuple[str, ...]
 
 
 class RunStarted(EventBase):
     kind: Literal["run_started"] = "run_started"
-    scenario: str
+    scenario: Identifier
     title: str
     request: str
     description: str
-    cast: str
+    cast: Identifier
     mode: Literal["parallel", "sequential"]
-    orchestrator: str
+    orchestrator: Identifier
     assessment: str = Field(description="Whether the request needs orchestration, and why.")
     personas: tuple[PersonaView, ...]
-    phases: tuple[str, ...]
+    phases: tuple[Identifier, ...]
     phase_titles: tuple[str, ...]
     tasks: int
     sequential_time: int
@@ -140,25 +144,25 @@ class GateVerdict(EventBase):
 
 class PhaseStarted(EventBase):
     kind: Literal["phase_started"] = "phase_started"
-    phase: str
+    phase: Identifier
     title: str
     mode: Literal["parallel", "sequential"]
     stream: bool
     index: int = Field(description="1-based position of the phase among all phases.")
-    personas: tuple[str, ...]
-    tasks: tuple[str, ...]
+    personas: tuple[Identifier, ...]
+    tasks: tuple[Identifier, ...]
 
 
 class PhaseGateOpened(EventBase):
     kind: Literal["phase_gate"] = "phase_gate"
-    phase: str
+    phase: Identifier
     gate: str
-    requires: tuple[str, ...]
+    requires: tuple[Identifier, ...]
 
 
 class PhaseFinished(EventBase):
     kind: Literal["phase_finished"] = "phase_finished"
-    phase: str
+    phase: Identifier
     title: str
     started_at: int
     finished: int
@@ -168,10 +172,10 @@ class PhaseFinished(EventBase):
 
 class TaskAssigned(EventBase):
     kind: Literal["task_assigned"] = "task_assigned"
-    task: str
-    phase: str
-    persona: str
-    capability: str
+    task: Identifier
+    phase: Identifier
+    persona: Identifier
+    capability: CapabilityId
     summary: str
     expected_time: int
     reason: AssignReason
@@ -179,8 +183,8 @@ class TaskAssigned(EventBase):
 
 class TaskStarted(EventBase):
     kind: Literal["task_started"] = "task_started"
-    task: str
-    persona: str
+    task: Identifier
+    persona: Identifier
     activity: Literal["work", "rework", "review"]
     attempt: int = Field(ge=1, description="Attempt number for work, round number otherwise.")
     duration: int
@@ -188,25 +192,25 @@ class TaskStarted(EventBase):
 
 class TaskSubmitted(EventBase):
     kind: Literal["task_submitted"] = "task_submitted"
-    task: str
-    persona: str
-    reviewer: str
+    task: Identifier
+    persona: Identifier
+    reviewer: Identifier
     round: int
 
 
 class TaskFinished(EventBase):
     kind: Literal["task_finished"] = "task_finished"
-    task: str
-    phase: str
-    persona: str
+    task: Identifier
+    phase: Identifier
+    persona: Identifier
     deliverable: str
     started_at: int
 
 
 class TaskFailed(EventBase):
     kind: Literal["task_failed"] = "task_failed"
-    task: str
-    persona: str
+    task: Identifier
+    persona: Identifier
     attempt: int
     reason: str
     next: Literal["retry", "fallback", "escalate", "give_up"]
@@ -214,31 +218,31 @@ class TaskFailed(EventBase):
 
 class TaskSkipped(EventBase):
     kind: Literal["task_skipped"] = "task_skipped"
-    task: str
+    task: Identifier
     reason: str
 
 
 class TaskUnreached(EventBase):
     kind: Literal["task_unreached"] = "task_unreached"
-    task: str
+    task: Identifier
     reason: str
 
 
 class Violation(EventBase):
     kind: Literal["violation"] = "violation"
-    task: str
-    persona: str
-    capability: str
+    task: Identifier
+    persona: Identifier
+    capability: CapabilityId
     phrase: str
-    owners: tuple[str, ...]
+    owners: tuple[Identifier, ...]
 
 
 class Redirect(EventBase):
     kind: Literal["redirect"] = "redirect"
-    task: str
-    from_persona: str
-    to_persona: str
-    capability: str
+    task: Identifier
+    from_persona: Identifier
+    to_persona: Identifier
+    capability: CapabilityId
     summary: str
     subtasks: tuple[str, ...] = Field(description="What the owner must cover, from the task.")
     reasons: tuple[str, ...]
@@ -247,17 +251,17 @@ class Redirect(EventBase):
 
 class Handoff(EventBase):
     kind: Literal["handoff"] = "handoff"
-    from_persona: str
-    to_persona: str
+    from_persona: Identifier
+    to_persona: Identifier
     style: Literal["clean", "context"]
-    deliverables: tuple[str, ...] = Field(description="Task ids whose deliverables travel.")
-    feeds: tuple[str, ...] = Field(description="Task ids of the recipient they feed.")
-    continues_with: str = Field(description="Task id the sender works on next, or empty.")
+    deliverables: tuple[Identifier, ...] = Field(description="Task ids whose deliverables travel.")
+    feeds: tuple[Identifier, ...] = Field(description="Task ids of the recipient they feed.")
+    continues_with: Identifier | Literal[""] = Field(description="Task id the sender works on next, or empty.")
 
 
 class CheckInHeld(EventBase):
     kind: Literal["checkin"] = "checkin"
-    phase: str
+    phase: Identifier
     title: str
     phase_index: int
     phases_total: int
@@ -269,28 +273,28 @@ class CheckInHeld(EventBase):
 
 
 class DecisionOptionView(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
 
-    id: str
+    id: Identifier
     label: str
 
 
 class DecisionMade(EventBase):
     kind: Literal["decision"] = "decision"
-    decision: str
+    decision: Identifier
     question: str
     options: tuple[DecisionOptionView, ...]
-    recommended: str
+    recommended: Identifier
     approved: bool
-    chosen: str | None
+    chosen: Identifier | None
     outcome: Literal["continue", "reroute", "stop"]
 
 
 class ReviewRound(EventBase):
     kind: Literal["review_round"] = "review_round"
-    task: str
-    reviewer: str
-    author: str
+    task: Identifier
+    reviewer: Identifier
+    author: Identifier
     round: int
     max_rounds: int
     verdict: Literal["approved", "changes-requested"]
@@ -298,9 +302,9 @@ class ReviewRound(EventBase):
 
 class Escalation(EventBase):
     kind: Literal["escalation"] = "escalation"
-    task: str
-    from_persona: str
-    to_persona: str
+    task: Identifier
+    from_persona: Identifier
+    to_persona: Identifier
     reason: str
 
 

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from rolecall._model import FileModel, Identifier
+from rolecall._model import FileModel, Identifier, Minutes
 
 __all__ = ["Expectations", "ExpectedHandoff", "ExpectedRedirect"]
 
@@ -31,5 +31,5 @@ class Expectations(FileModel):
     no_findings: tuple[str, ...] = Field(
         default=(), description="Rule ids that must not be reported; '*' for none at all."
     )
-    max_makespan: int | None = Field(default=None, ge=0, description="Virtual minutes.")
+    max_makespan: Minutes | None = Field(default=None, description="Virtual minutes: 90, '90m', '1h30m'.")
     min_speedup: float | None = Field(default=None, gt=0)

@@ -6,12 +6,11 @@ minutes or a string such as ``"45m"``, ``"2h"``, ``"1h30m"`` or ``"1.5h"``.
 
 from __future__ import annotations
 
-import re
-from typing import Annotated, Literal
+from typing import Literal
 
-from pydantic import BeforeValidator, Field, WithJsonSchema, model_validator
+from pydantic import Field, model_validator
 
-from rolecall._model import CapabilityId, FileModel, Identifier, Text
+from rolecall._model import DECISION_OPTION_PATTERN, CapabilityId, FileModel, Identifier, Minutes, Text, parse_minutes
 from rolecall.handoffs.report_block import OrchestratorReport, render_report
 from rolecall.orchestrator.expectations import Expectations
 
@@ -30,43 +29,6 @@ __all__ = [
     "Scenario",
     "Task",
     "parse_minutes",
-]
-
-_DURATION = re.compile(r"^\s*(?:(?P<h>\d+(?:\.\d+)?)\s*h(?:ours?|rs?)?)?\s*(?:(?P<m>\d+)\s*m(?:in(?:utes?)?)?)?\s*$")
-
-
-def parse_minutes(value: object) -> object:
-    """Accept ``90``, ``"90"``, ``"90m"``, ``"1h30m"``, ``"1.5h"``; leave anything else to pydantic."""
-    if isinstance(value, bool):
-        raise ValueError(f"{str(value).lower()} is not a duration; write minutes (45) or '45m', '2h', '1h30m'")
-    if isinstance(value, str):
-        text = value.strip().lower()
-        if text.isdigit():
-            return int(text)
-        match = _DURATION.match(text)
-        if not text or not match or not (match.group("h") or match.group("m")):
-            raise ValueError(f"'{value}' is not a duration; write minutes (45) or '45m', '2h', '1h30m'")
-        hours = float(match.group("h") or 0)
-        minutes = hours * 60 + int(match.group("m") or 0)
-        if minutes != int(minutes):
-            raise ValueError(f"'{value}' is not a whole number of minutes")
-        return int(minutes)
-    return value
-
-
-Minutes = Annotated[
-    int,
-    BeforeValidator(parse_minutes),
-    Field(ge=0, le=10_000_000),
-    WithJsonSchema(
-        {
-            "anyOf": [
-                {"type": "integer", "minimum": 0},
-                {"type": "string", "pattern": r"^\s*(\d+(\.\d+)?\s*h\w*)?\s*(\d+\s*m\w*)?\s*$"},
-            ],
-            "description": "Virtual minutes: 45, '45m', '2h', '1h30m' or '1.5h'.",
-        }
-    ),
 ]
 
 RequirementKind = Literal["database", "mcp-server", "env-var", "package", "service", "file"]
@@ -178,7 +140,7 @@ class Task(FileModel):
     )
     only_if: str | None = Field(
         default=None,
-        pattern=r"^[a-z0-9][a-z0-9_-]*\.[a-z0-9][a-z0-9_-]*$",
+        pattern=DECISION_OPTION_PATTERN,
         description="'decision.option': the task runs only when that option is chosen.",
     )
 

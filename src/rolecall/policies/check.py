@@ -74,19 +74,26 @@ def load_policies(paths: Iterable[Path]) -> list[Policy]:
 
 def collect_targets(paths: Sequence[Path]) -> list[Path]:
     """Scenario files and events.jsonl files; a folder contributes its *.toml and *.jsonl files."""
+    import stat
+
     from rolecall.errors import InputError
+    from rolecall.files.reading import os_reason
 
     out: list[Path] = []
     for path in paths:
-        if path.is_dir():
+        try:
+            mode = path.stat().st_mode
+        except OSError as exc:
+            raise InputError.single(path, os_reason(exc)) from None
+        except ValueError as exc:
+            raise InputError.single(path, f"not a usable path ({exc})") from None
+        if stat.S_ISDIR(mode):
             found = sorted([*path.glob("*.toml"), *path.glob("*.jsonl")])
             if not found:
                 raise InputError.single(path, "no scenario (*.toml) or events (*.jsonl) files in this folder")
             out += found
-        elif path.exists():
-            out.append(path)
         else:
-            raise InputError.single(path, "file not found")
+            out.append(path)
     return out
 
 

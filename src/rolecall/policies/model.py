@@ -12,10 +12,11 @@ import re
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, field_validator
+from pydantic import AfterValidator, Field, model_validator
 
-from rolecall._model import FileModel, Identifier, Text
-from rolecall._toml import read_toml
+from rolecall._model import FileModel, Glob, Identifier, Minutes, Text
+from rolecall._toml import TomlDocument, read_toml
+from rolecall.errors import Problem
 
 __all__ = [
     "BoundaryRule",
@@ -28,8 +29,17 @@ __all__ = [
     "load_policy",
 ]
 
-Glob = Annotated[str, Field(pattern=r"^[a-z0-9*?_.\-\[\]]+$", min_length=1)]
 _ROUTE = re.compile(r"^\s*([a-z0-9*?_\-]+)\s*->\s*([a-z0-9*?_\-]+)\s*$")
+
+
+def _check_route(route: str) -> str:
+    if not _ROUTE.match(route):
+        raise ValueError(f"'{route}' is not a route; write 'from -> to' (persona ids or globs)")
+    return route
+
+
+RouteText = Annotated[str, AfterValidator(_check_route)]
+"""``"sam -> morgan"``: each entry checked on its own, so every bad one is reported."""
 
 
 class _RuleBase(FileModel):
@@ -51,16 +61,14 @@ class RouteRule(_RuleBase):
     """Handoffs may only travel along ``allow`` (an allow-list), and never along ``forbid``."""
 
     kind: Literal["route"]
-    allow: tuple[str, ...] = Field(default=(), description="'from -> to' pairs; globs allowed.")
-    forbid: tuple[str, ...] = ()
+    allow: tuple[RouteText, ...] = Field(default=(), description="'from -> to' pairs; globs allowed.")
+    forbid: tuple[RouteText, ...] = ()
 
-    @field_validator("allow", "forbid")
-    @classmethod
-    def _routes(cls, routes: tuple[str, ...]) -> tuple[str, ...]:
-        for route in routes:
-            if not _ROUTE.match(route):
-                raise ValueError(f"'{route}' is not a route; write 'from -> to' (persona ids or globs)")
-        return routes
+    @model_validator(mode="after")
+    def _has_routes(self) -> RouteRule:
+        if not (self.allow or self.forbid):
+            raise ValueError("a route rule needs allow or forbid")
+        return self
 
     def pairs(self, which: str) -> tuple[tuple[str, str], ...]:
         out = []
@@ -84,6 +92,14 @@ class GateRule(_RuleBase):
     requires_approval: tuple[Identifier, ...] = Field(default=(), description="Decision ids that must be approved.")
     requires_go: bool = Field(default=False, description="The prerequisites gate must have said GO.")
 
+    @model_validator(mode="after")
+    def _complete(self) -> GateRule:
+        if (self.before_phase is None) == (self.before_capability is None):
+            raise ValueError("a gate rule needs exactly one of before_phase or before_capability")
+        if not (self.requires or self.requires_tasks or self.requires_approval or self.requires_go):
+            raise ValueError("a gate rule needs requires, requires_tasks, requires_approval or requires_go")
+        return self
+
 
 class OrderRule(_RuleBase):
     """Work of ``capability`` must start after all ``after`` work finished and end before ``before`` starts.
@@ -96,6 +112,12 @@ class OrderRule(_RuleBase):
     after: tuple[Glob, ...] = ()
     before: tuple[Glob, ...] = ()
 
+    @model_validator(mode="after")
+    def _bounded(self) -> OrderRule:
+        if not (self.after or self.before):
+            raise ValueError("an order rule needs after or before")
+        return self
+
 
 class LimitRule(_RuleBase):
     """Numeric limits on a run."""
@@ -104,7 +126,7 @@ class LimitRule(_RuleBase):
     max_redirects: int | None = Field(default=None, ge=0)
     max_ping_pong: int | None = Field(default=None, ge=0, description="A -> B -> A handoff returns allowed.")
     max_review_rounds: int | None = Field(default=None, ge=1, description="Review rounds per task.")
-    max_makespan: int | None = Field(default=None, ge=0, description="Virtual minutes.")
+    max_makespan: Minutes | None = Field(default=None, description="Virtual minutes: 90, '90m', '1h30m'.")
 
 
 Rule = Annotated[BoundaryRule | RouteRule | GateRule | OrderRule | LimitRule, Field(discriminator="kind")]
@@ -118,33 +140,32 @@ class Policy(FileModel):
 
 
 def load_policy(path: Path) -> Policy:
-    """Read a policy file; every problem (syntax, keys, duplicate rule ids) raises together."""
+    """Read a policy file; every problem (syntax, keys, types, duplicate rule ids) is raised together."""
     from rolecall.errors import InputError
 
     doc = read_toml(path)
-    policy = doc.validate(Policy)
-    seen: dict[str, int] = {}
-    problems = []
-    for i, rule in enumerate(policy.rule):
-        if rule.id in seen:
-            problems.append(doc.problem(f"rule id '{rule.id}' is also used by rule[{seen[rule.id]}]", f"rule[{i}].id"))
-        seen.setdefault(rule.id, i)
-        if isinstance(rule, GateRule) and (rule.before_phase is None) == (rule.before_capability is None):
-            problems.append(
-                doc.problem("a gate rule needs exactly one of before_phase or before_capability", f"rule[{i}]")
-            )
-        if isinstance(rule, GateRule) and not (
-            rule.requires or rule.requires_tasks or rule.requires_approval or rule.requires_go
-        ):
-            problems.append(
-                doc.problem(
-                    "a gate rule needs requires, requires_tasks, requires_approval or requires_go", f"rule[{i}]"
-                )
-            )
-        if isinstance(rule, RouteRule) and not (rule.allow or rule.forbid):
-            problems.append(doc.problem("a route rule needs allow or forbid", f"rule[{i}]"))
-        if isinstance(rule, OrderRule) and not (rule.after or rule.before):
-            problems.append(doc.problem("an order rule needs after or before", f"rule[{i}]"))
+    problems = _duplicate_ids(doc)
+    try:
+        policy = doc.validate(Policy)
+    except InputError as exc:
+        raise InputError([*exc.problems, *problems]) from None
     if problems:
         raise InputError(problems)
     return policy
+
+
+def _duplicate_ids(doc: TomlDocument) -> list[Problem]:
+    """Checked on the raw data, so a duplicate is reported even when another rule is malformed."""
+    rules = doc.data.get("rule")
+    if not isinstance(rules, list):
+        return []
+    seen: dict[str, int] = {}
+    problems = []
+    for i, rule in enumerate(rules):
+        rule_id = rule.get("id") if isinstance(rule, dict) else None
+        if not isinstance(rule_id, str):
+            continue
+        if rule_id in seen:
+            problems.append(doc.problem(f"rule id '{rule_id}' is also used by rule[{seen[rule_id]}]", f"rule[{i}].id"))
+        seen.setdefault(rule_id, i)
+    return problems

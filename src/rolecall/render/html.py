@@ -70,9 +70,11 @@ class HtmlPage:
             return "<!doctype html><title>rolecall</title><p>incomplete event stream</p>\n"
         colour = {p.id: _PALETTE[i % len(_PALETTE)] for i, p in enumerate(start.personas)}
         worked = [p for p in start.personas if any(b[0] == p.id for b in self.bars) or p.id == start.orchestrator]
+        # Persona ids are constrained to [a-z0-9_-] when read, so they are safe as class names.
         css = "\n".join(f".p-{p.id} {{ --c: {colour[p.id]}; }}" for p in start.personas)
         options = "".join(
-            f'<option value="{p.id}">{html.escape(p.icon)} {html.escape(p.name)} ({html.escape(p.handle)})</option>'
+            f'<option value="{_attr(p.id)}">{html.escape(p.icon)} {html.escape(p.name)} '
+            f"({html.escape(p.handle)})</option>"
             for p in worked
         )
         figures = ""
@@ -109,7 +111,8 @@ class HtmlPage:
                 block = [row for row in block if not row.startswith("    ")]  # the SVG replaces Mermaid
             extra = _HIGHLIGHT.get(kind, "")
             out.append(
-                f'<div class="msg p-{persona} {extra}" data-persona="{persona}" data-kind="{kind}" data-seq="{seq}">'
+                f'<div class="msg p-{_attr(persona)} {extra}" data-persona="{_attr(persona)}" '
+                f'data-kind="{_attr(kind)}" data-seq="{seq}">'
                 f"{_markdown(block)}</div>"
             )
         return out
@@ -131,7 +134,7 @@ class HtmlPage:
         for p in rows:
             y = index[p.id] * _ROW
             parts.append(
-                f'<g class="row p-{p.id}" data-persona="{p.id}"><text x="4" y="{y + 16}">'
+                f'<g class="row p-{_attr(p.id)}" data-persona="{_attr(p.id)}"><text x="4" y="{y + 16}">'
                 f"{html.escape(p.icon)} {html.escape(p.name)}</text>"
             )
             for persona, task, activity, s, e, critical in self.bars:
@@ -139,9 +142,9 @@ class HtmlPage:
                     continue
                 cls = "bar critical" if critical else "bar"
                 parts.append(
-                    f'<rect class="{cls} {activity}" data-task="{html.escape(task)}" x="{_LEFT + s * scale:.1f}" '
+                    f'<rect class="{cls} {_attr(activity)}" data-task="{_attr(task)}" x="{_LEFT + s * scale:.1f}" '
                     f'y="{y + 4}" width="{max((e - s) * scale, 1.5):.1f}" height="{_BAR}" fill="{colour[p.id]}">'
-                    f"<title>{html.escape(task)} ({activity}, {clock(s)}-{clock(e)})</title></rect>"
+                    f"<title>{html.escape(task)} ({html.escape(activity)}, {clock(s)}-{clock(e)})</title></rect>"
                 )
             parts.append("</g>")
         parts.append("</svg>")
@@ -168,16 +171,22 @@ class HtmlPage:
                 x2, y2 = x2 - dx / length * 22, y2 - dy / length * 22
                 parts.append(
                     f'<line class="{cls}" x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" '
-                    f'marker-end="url(#arrow)"><title>{a} -> {b}: {count}</title></line>'
+                    f'marker-end="url(#arrow)"><title>{html.escape(a)} -&gt; {html.escape(b)}: {count}</title></line>'
                 )
         for p in involved:
             x, y = pos[p.id]
             parts.append(
-                f'<g class="node p-{p.id}" data-persona="{p.id}"><circle cx="{x:.1f}" cy="{y:.1f}" r="20" '
+                f'<g class="node p-{_attr(p.id)}" data-persona="{_attr(p.id)}">'
+                f'<circle cx="{x:.1f}" cy="{y:.1f}" r="20" '
                 f'fill="{colour[p.id]}"/><text x="{x:.1f}" y="{y + 36:.1f}">{html.escape(p.name)}</text></g>'
             )
         parts.append("</svg>")
         return "".join(parts)
+
+
+def _attr(value: str) -> str:
+    """A value for an HTML attribute: every quote and bracket escaped."""
+    return html.escape(value, quote=True)
 
 
 def _tick(end: int) -> int:

@@ -6,19 +6,22 @@ The format is the interchange between a run and every later view of it:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 from typing import IO
 
 from pydantic import ValidationError
 
-from rolecall._toml import format_loc
+from rolecall._messages import problems_from_errors
 from rolecall.errors import InputError, Problem
+from rolecall.files.reading import iter_lines
 from rolecall.orchestrator.events import Event, event_adapter
+from rolecall.render.stream_check import StreamCheck
 
 __all__ = ["JsonlSink", "dump_events", "event_line", "read_events"]
 
 _MAX_PROBLEMS = 50
+_NOT_OBJECT = ("model_attributes_type", "model_type", "dict_type")
 
 
 def event_line(event: Event) -> str:
@@ -41,54 +44,51 @@ def dump_events(events: Iterable[Event]) -> str:
 
 
 def read_events(path: Path) -> list[Event]:
-    """Load a saved event stream, reporting every bad line (up to 50) with its number."""
-    try:
-        with path.open(encoding="utf-8") as handle:
-            return list(_parse(handle, path))
-    except FileNotFoundError:
-        raise InputError.single(path, "file not found") from None
-    except IsADirectoryError:
-        raise InputError.single(path, "is a folder; expected an events.jsonl file") from None
-    except UnicodeDecodeError as exc:
-        raise InputError.single(path, f"not UTF-8 text (byte {exc.start})") from None
+    """Load a saved event stream, reporting every bad line (up to 50) with its number.
 
-
-def _parse(lines: Iterable[str], path: Path) -> Iterator[Event]:
+    Each line must be a valid event and the stream must hang together (see
+    :mod:`rolecall.render.stream_check`); either kind of problem is an
+    :class:`InputError`, so no renderer ever sees a broken stream.
+    """
     adapter = event_adapter()
+    check = StreamCheck(path)
     problems: list[Problem] = []
     events: list[Event] = []
-    for number, line in enumerate(lines, start=1):
+    last = 0
+    for number, line in iter_lines(path, what="events.jsonl file"):
+        last = number
         if not line.strip():
             continue
         try:
-            events.append(adapter.validate_json(line))
+            event = adapter.validate_json(line)
         except ValidationError as exc:
-            for error in exc.errors(include_url=False):
-                field = format_loc(tuple(error["loc"]))
-                message = error["msg"]
-                if error["type"] == "json_invalid":
-                    message = f"not valid JSON ({error['ctx'].get('error', 'syntax error')})"
-                elif error["type"] == "union_tag_not_found":
-                    message = "not an event: no 'kind' field (see 'rolecall schema event')"
-                elif error["type"] == "union_tag_invalid":
-                    message = f"unknown event kind {error['ctx'].get('tag', '?')!r} (see 'rolecall schema event')"
-                problems.append(Problem(path, message, field, number))
+            problems.extend(_line_problems(exc, path, number))
+        except RecursionError:
+            problems.append(Problem(path, "nested too deeply to be an event", "", number))
+        else:
+            events.append(event)
+            if not problems:
+                check(event, number)
         if len(problems) >= _MAX_PROBLEMS:
             break
     if not events and not problems:
         problems.append(Problem(path, "no events: the file is empty"))
+    if not problems:
+        problems = check.finish(last)[:_MAX_PROBLEMS]
     if problems:
         raise InputError(problems)
-    _check_sequence(events, path)
-    yield from events
+    return events
 
 
-def _check_sequence(events: list[Event], path: Path) -> None:
-    for expected, event in enumerate(events):
-        if event.seq != expected:
-            raise InputError.single(
-                path,
-                f"event seq {event.seq} where {expected} was expected; the stream is truncated or reordered",
-                "seq",
-                expected + 1,
-            )
+def _line_problems(exc: ValidationError, path: Path, number: int) -> list[Problem]:
+    errors = exc.errors(include_url=False)
+    first = errors[0] if errors else None
+    if first is not None and first["type"] == "json_invalid":
+        reason = (first.get("ctx") or {}).get("error", "syntax error")
+        return [Problem(path, f"not valid JSON ({reason})", "", number)]
+    if first is not None and first["type"] == "union_tag_not_found":
+        return [Problem(path, "not an event: no 'kind' field (see 'rolecall schema event')", "", number)]
+    if first is not None and first["type"] in _NOT_OBJECT and not first["loc"]:
+        return [Problem(path, "not an event: expected a JSON object (see 'rolecall schema event')", "", number)]
+    problems = problems_from_errors(errors, Event, path)
+    return [Problem(p.path, p.message, p.field, number) for p in problems]

@@ -8,12 +8,14 @@ shows everything to fix.
 from __future__ import annotations
 
 import difflib
+import stat
 from collections import Counter
 from pathlib import Path
 from typing import TypeVar
 
 from rolecall._toml import TomlDocument, read_toml
 from rolecall.errors import InputError, Problem
+from rolecall.files.reading import os_reason
 from rolecall.roles.cast import Cast
 from rolecall.roles.catalogue import CastManifest
 from rolecall.roles.persona import Persona
@@ -27,11 +29,18 @@ M = TypeVar("M", CastManifest, Persona)
 
 def load_cast(folder: Path) -> Cast:
     """Load and check the cast in ``folder``; raise InputError listing every problem."""
-    if not folder.is_dir():
-        what = "does not exist" if not folder.exists() else "is not a folder"
-        raise InputError.single(folder, f"cast folder {what}")
+    try:
+        is_folder = stat.S_ISDIR(folder.stat().st_mode)
+    except FileNotFoundError:
+        raise InputError.single(folder, "cast folder does not exist") from None
+    except OSError as exc:
+        raise InputError.single(folder, f"cast folder: {os_reason(exc)}") from None
+    except ValueError as exc:
+        raise InputError.single(folder, f"not a usable path ({exc})") from None
+    if not is_folder:
+        raise InputError.single(folder, "is not a folder; expected a cast folder with cast.toml")
     manifest_path = folder / MANIFEST_NAME
-    if not manifest_path.is_file():
+    if not manifest_path.exists():
         raise InputError.single(
             manifest_path,
             "missing: a cast folder needs cast.toml (name, orchestrator, capabilities)",
@@ -114,9 +123,15 @@ def _cross_check(
         for owned in persona.owns:
             owners.setdefault(owned.capability, []).append(persona.id)
 
-    for cap_id, count in Counter(c.id for c in manifest.capability).items():
-        if count > 1:
-            problems.append(manifest_doc.problem(f"capability '{cap_id}' is declared {count} times", "capability"))
+    first_cap: dict[str, int] = {}
+    for i, cap in enumerate(manifest.capability):
+        known_at = first_cap.setdefault(cap.id, i)
+        if known_at != i:
+            problems.append(
+                manifest_doc.problem(
+                    f"capability '{cap.id}' is already declared at capability[{known_at}]", f"capability[{i}].id"
+                )
+            )
     handles = Counter(p.handle for p in personas)
     for persona in personas:
         if handles[persona.handle] > 1:

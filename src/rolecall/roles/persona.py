@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Literal
 
-from pydantic import Field, StringConstraints
+from pydantic import Field
 
-from rolecall._model import CapabilityId, FileModel, Identifier, Text
+from rolecall._model import CapabilityId, FileModel, Handle, Identifier, Text
 
 __all__ = ["Handle", "NeverJob", "OwnedCapability", "Persona", "PersonaKind", "Prose"]
 
 PersonaKind = Literal["orchestrator", "verifier", "specialist"]
-
-Handle = Annotated[str, StringConstraints(pattern=r"^@[a-z0-9][a-z0-9_-]*$", max_length=64)]
-"""How others address a persona in a transcript, e.g. ``@backend``."""
 
 
 class Prose(FileModel):

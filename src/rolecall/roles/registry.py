@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+from rolecall._model import IDENTIFIER_PATTERN
 from rolecall._resources import shipped_dir
-from rolecall.errors import UsageError
+from rolecall.errors import InputError, UsageError
 from rolecall.roles.cast import Cast
 from rolecall.roles.loader import MANIFEST_NAME, load_cast
 
@@ -27,6 +29,9 @@ def shipped_casts() -> tuple[str, ...]:
 def cast_folder(ref: str | Path, relative_to: Path | None = None) -> Path:
     """The folder ``ref`` names: a path (anything with a '/' or that exists) or a shipped name."""
     text = str(ref)
+    if "\x00" in text:
+        shown = text.replace("\x00", "\\0")
+        raise UsageError(f"cast '{shown}': the name contains a NUL byte")
     looks_like_path = isinstance(ref, Path) or "/" in text or text.startswith(".")
     if looks_like_path:
         path = Path(text)
@@ -35,6 +40,11 @@ def cast_folder(ref: str | Path, relative_to: Path | None = None) -> Path:
         return path
     # A bare name is a folder beside the scenario (or in the working directory for the
     # command line) when one exists there, otherwise a shipped cast.
+    if not re.match(IDENTIFIER_PATTERN, text):
+        raise UsageError(
+            f"'{text}' is neither a cast name (lower-case letters, digits, '-', '_') nor a folder path; "
+            f"shipped casts: {', '.join(shipped_casts()) or '(none found)'}"
+        )
     local = (relative_to or Path.cwd()) / text
     if (local / MANIFEST_NAME).is_file():
         return local
@@ -47,7 +57,11 @@ def cast_folder(ref: str | Path, relative_to: Path | None = None) -> Path:
 
 def resolve_cast(ref: str | Path = DEFAULT_CAST, relative_to: Path | None = None) -> Cast:
     """Load (once per process) the cast that ``ref`` names."""
-    folder = cast_folder(ref, relative_to).resolve()
+    folder = cast_folder(ref, relative_to)
+    try:
+        folder = folder.resolve()
+    except (OSError, RuntimeError) as exc:  # RuntimeError: a symlink loop, on Python 3.11
+        raise InputError.single(folder, f"cannot resolve the cast folder ({exc})") from None
     cast = _cache.get(folder)
     if cast is None:
         cast = _cache[folder] = load_cast(folder)
