@@ -71,6 +71,10 @@ def problems_from_errors(
     locs = [_strip_tags(model, tuple(e["loc"])) for e in errors]
     problems: list[Problem] = []
     seen: set[tuple[str, str]] = set()
+    for i, error in enumerate(errors):
+        if error["type"] in ("union_tag_invalid", "union_tag_not_found"):
+            # pydantic places these at the table; the user wrote (or forgot) the tag key itself.
+            locs[i] = (*locs[i], str((error.get("ctx") or {}).get("discriminator", "kind")).strip("'"))
     for error, loc in zip(errors, locs, strict=True):
         # A list whose items failed is also 'too short' after validation: noise, not a second problem.
         if error["type"] == "too_short" and any(len(o) > len(loc) and o[: len(loc)] == loc for o in locs):
@@ -215,7 +219,7 @@ def _describe(error: Any, model: Any, loc: tuple[str | int, ...], raw_loc: tuple
         tags = [t.strip(" '") for t in str(ctx.get("expected_tags", "")).split(",") if t.strip()]
         tag = str(ctx.get("tag", "?"))
         name = ctx.get("discriminator", "'kind'").strip("'")
-        return f"unknown {name} '{tag}'{did_you_mean(tag, tags)}; expected one of: {', '.join(tags)}"
+        return f"unknown {name} '{tag}'{did_you_mean(tag, tags)} (expected one of: {', '.join(tags)})"
     if kind == "union_tag_not_found":
         name = str(ctx.get("discriminator", "'kind'")).strip("'")
         return f"required key '{name}' is missing"

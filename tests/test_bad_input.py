@@ -1,0 +1,454 @@
+"""Bad input never ends in a traceback: one clear line per problem, file, line and field, exit 2."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from rolecall.cli import main
+from tests.conftest import ROOT, SCENARIOS, Result, run_cli
+
+STRIPE = SCENARIOS / "stripe-subscription.toml"
+
+
+def run(*args: str | Path) -> Result:
+    """The CLI in-process: fast enough to try many inputs, same code path as the command."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main([str(a) for a in args])
+    return Result(code, out.getvalue(), err.getvalue())
+
+
+def scenario_with(tmp_path: Path, old: str, new: str, source: Path = STRIPE) -> Path:
+    text = source.read_text(encoding="utf-8")
+    assert old in text, old
+    path = tmp_path / source.name
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+def line_of(path: Path, needle: str) -> int:
+    return next(i for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if needle in line)
+
+
+def events_of(tmp_path: Path, scenario: Path = STRIPE) -> list[dict[str, object]]:
+    folder = tmp_path / "run"
+    assert run("replay", scenario, "-o", folder, "--events-only").code == 0
+    return [json.loads(line) for line in (folder / "events.jsonl").read_text(encoding="utf-8").splitlines()]
+
+
+def write_events(path: Path, events: list[dict[str, object]]) -> Path:
+    path.write_text("".join(json.dumps(e) + "\n" for e in events), encoding="utf-8")
+    return path
+
+
+# -- output paths ------------------------------------------------------------------------------
+
+
+def test_replay_into_an_existing_file_is_a_usage_error_and_writes_nothing(tmp_path: Path) -> None:
+    target = tmp_path / "existing-file"
+    target.write_text("keep me", encoding="utf-8")
+    result = run_cli("replay", STRIPE, "-o", target)
+    assert result.code == 2
+    assert result.err.strip() == f"rolecall: error: -o {target}: is a file"
+    assert target.read_text(encoding="utf-8") == "keep me"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["existing-file"]
+
+
+def test_replay_into_proc_is_a_usage_error(tmp_path: Path) -> None:
+    result = run_cli("replay", STRIPE, "-o", "/proc/x")
+    assert result.code == 2
+    assert result.err.count("\n") == 1 and "-o /proc/x" in result.err
+    assert "Traceback" not in result.err
+
+
+@pytest.mark.parametrize(
+    ("option", "make"),
+    [
+        ("-o", lambda t: t / "file" / "inside"),  # a path inside a file
+        ("--golden", lambda t: t / "file"),  # a file where a folder is expected
+    ],
+)
+def test_output_folder_below_or_at_a_file(tmp_path: Path, option: str, make: object) -> None:
+    (tmp_path / "file").write_text("x", encoding="utf-8")
+    target = make(tmp_path)  # type: ignore[operator]
+    extra = ["--update-golden"] if option == "--golden" else []
+    result = run("replay", STRIPE, option, target, *extra)
+    assert result.code == 2
+    assert str(tmp_path / "file") in result.err and "Traceback" not in result.err
+    assert (tmp_path / "file").read_text(encoding="utf-8") == "x"
+
+
+def test_missing_output_folders_are_created(tmp_path: Path) -> None:
+    result = run("replay", STRIPE, "-o", tmp_path / "a" / "b", "--events-only")
+    assert result.code == 0
+    assert (tmp_path / "a" / "b" / "events.jsonl").is_file()
+
+
+def test_junit_into_a_folder_is_a_usage_error_before_any_check(tmp_path: Path) -> None:
+    folder = tmp_path / "some" / "dir"
+    folder.mkdir(parents=True)
+    result = run_cli("check", STRIPE, "--junit", f"{folder}/")
+    assert result.code == 2
+    assert result.out == "", "nothing is checked or printed before the destination is known to be good"
+    assert result.err.strip().endswith("is a folder; expected a file path")
+    assert list(folder.iterdir()) == []
+
+
+def test_a_read_only_destination_is_reported(tmp_path: Path) -> None:
+    if os.geteuid() == 0:
+        target = Path("/proc/self/rolecall-out")  # even root cannot create files in /proc
+    else:
+        locked = tmp_path / "locked"
+        locked.mkdir(mode=0o500)
+        target = locked / "out"
+    result = run("replay", STRIPE, "-o", target, "--events-only")
+    assert result.code == 2 and "cannot write" in result.err
+
+
+def test_sigkill_during_replay_leaves_no_file_or_a_whole_one(tmp_path: Path) -> None:
+    """Writes are atomic: kill the process at several moments and look at what is left."""
+    reference = tmp_path / "reference"
+    assert run("replay", STRIPE, "-o", reference).code == 0
+    whole = {name: (reference / name).read_bytes() for name in ("events.jsonl", "transcript.md", "transcript.html")}
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    for delay in (0.05, 0.15, 0.3, 0.6):
+        out = tmp_path / f"killed-{delay}"
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "rolecall", "replay", str(STRIPE), "-o", str(out)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env=env,
+            cwd=ROOT,
+        )
+        time.sleep(delay)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        if out.exists():
+            for path in out.iterdir():
+                if path.name.startswith("."):
+                    continue  # an abandoned temporary file, never read as output
+                assert path.read_bytes() == whole[path.name], f"{path} is half-written"
+
+
+# -- reading -----------------------------------------------------------------------------------
+
+
+def test_deeply_nested_toml_is_an_input_error(tmp_path: Path) -> None:
+    deep = tmp_path / "deep.toml"
+    deep.write_text("name = " + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8")
+    result = run("plan", deep)
+    assert result.code == 2 and str(deep) in result.err and "Traceback" not in result.err
+    deep.write_text("x = " + "[" * 60 + "1" + "]" * 60 + "\n", encoding="utf-8")
+    result = run("plan", deep)
+    assert result.code == 2 and "nested more than 32 levels deep" in result.err
+
+
+def test_non_utf8_template_golden_and_report_are_input_errors(tmp_path: Path) -> None:
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "redirect.md").write_bytes(b"STOP: \xff\xfe {violator}\n")
+    result = run("replay", STRIPE, "--templates", templates)
+    assert result.code == 2
+    assert f"{templates / 'redirect.md'}:1: not UTF-8 text (bad byte 0xff at offset 6)" in result.err
+
+    golden = tmp_path / "golden"
+    golden.mkdir()
+    (golden / "stripe-subscription.md").write_bytes(b"# Stripe\n\xc3\x28\n")
+    result = run("replay", STRIPE, "--golden", golden)
+    assert result.code == 2 and f"{golden / 'stripe-subscription.md'}:2: not UTF-8 text" in result.err
+
+    answer = tmp_path / "answer.txt"
+    answer.write_bytes(b"=== ORCHESTRATOR REPORT ===\n\x80\n")
+    result = run("parse-report", answer)
+    assert result.code == 2 and f"{answer}:2: not UTF-8 text" in result.err
+
+
+def test_non_utf8_on_standard_input() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "rolecall", "parse-report", "-"],
+        input=b"\xff\xfe answer",
+        capture_output=True,
+        check=False,
+        cwd=ROOT,
+    )
+    assert proc.returncode == 2
+    assert b"<stdin>:1: not UTF-8 text" in proc.stderr and b"Traceback" not in proc.stderr
+
+
+def test_symlink_loops_nul_bytes_and_folders_as_input(tmp_path: Path) -> None:
+    loop = tmp_path / "loop.toml"
+    loop.symlink_to(tmp_path / "loop.toml")
+    result = run("plan", loop)
+    assert result.code == 2 and f"{loop}: too many levels of symbolic links" in result.err
+    result = run("render", "events\x00.jsonl")
+    assert result.code == 2 and "NUL byte" in result.err
+    result = run("render", tmp_path)
+    assert result.code == 2 and f"{tmp_path}: is a folder; expected a events.jsonl file" in result.err
+    result = run("check", loop)
+    assert result.code == 2 and "symbolic links" in result.err
+
+
+def test_a_fifo_is_refused_instead_of_blocking(tmp_path: Path) -> None:
+    fifo = tmp_path / "events.jsonl"
+    os.mkfifo(fifo)
+    result = run("render", fifo)
+    assert result.code == 2 and "not a regular file" in result.err
+
+
+@pytest.mark.parametrize("name", ["Product Team!", "../../etc", "a\x00b", "~root"])
+def test_cast_names_that_are_not_names(name: str) -> None:
+    result = run("roles", "list", "--cast", name)
+    assert result.code == 2 and "Traceback" not in result.err
+    assert result.err.count("\n") <= 2
+
+
+# -- strict values -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field", "message"),
+    [
+        (
+            'cast = "product-team"',
+            'cast = "product-team"\nenforce_boundaries = "no"',
+            "enforce_boundaries",
+            'expected true or false, got the text "no"; write false without quotes',
+        ),
+        (
+            'cast = "product-team"',
+            'cast = "product-team"\nmax_attempts = 2.0',
+            "max_attempts",
+            "expected a whole number, got 2.0; write 2",
+        ),
+    ],
+)
+def test_values_are_never_coerced(tmp_path: Path, old: str, new: str, field: str, message: str) -> None:
+    path = scenario_with(tmp_path, old, new)
+    result = run_cli("plan", path)
+    assert result.code == 2
+    assert f"error: {path}:{line_of(path, field + ' =')}: {field}: {message}" in result.err
+
+
+def test_stream_yes_and_fails_float_are_rejected(tmp_path: Path) -> None:
+    source = SCENARIOS / "user-management.toml"
+    text = source.read_text(encoding="utf-8")
+    assert "stream = true" in text
+    path = tmp_path / "s.toml"
+    path.write_text(text.replace("stream = true", 'stream = "yes"', 1), encoding="utf-8")
+    result = run("plan", path)
+    assert result.code == 2 and 'expected true or false, got the text "yes"' in result.err
+    path = scenario_with(tmp_path, 'id = "design-stripe"', 'id = "design-stripe"\nfails = 1.0')
+    result = run("plan", path)
+    assert result.code == 2 and "fails: expected a whole number, got 1.0; write 1" in result.err
+
+
+# -- messages that hit their mark --------------------------------------------------------------
+
+
+def test_unknown_key_in_an_inline_table_points_at_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "s.toml"
+    path.write_text(
+        'name = "s"\ntitle = "t"\nrequest = "r"\n\n[[phase]]\nid = "p"\ntitle = "P"\n\n'
+        '[[task]]\nid = "a"\nphase = "p"\ncapability = "backend.server-actions"\nsummary = "s"\n'
+        "expected_time = 10\n"
+        'review = { reviewer = "riley",\n  verdicts = ["approved"], Max_Rounds = 2 }\n',
+        encoding="utf-8",
+    )
+    result = run("plan", path)
+    assert result.code == 2
+    assert f"{path}:16: task[0].review.Max_Rounds: unknown key 'Max_Rounds'; did you mean 'max_rounds'?" in result.err
+
+
+def test_capitalised_key_in_a_nested_table_keeps_its_path(tmp_path: Path) -> None:
+    path = scenario_with(tmp_path, "[gate]", '[gate]\nVerifier = "reese"')
+    result = run("plan", path)
+    assert f"{path}:{line_of(path, 'Verifier')}: gate.Verifier: unknown key 'Verifier'" in result.err
+
+
+def test_duplicate_task_ids_are_reported_at_the_repeat(tmp_path: Path) -> None:
+    path = scenario_with(tmp_path, 'id = "design-subscription-schema"', 'id = "design-stripe"')
+    result = run("plan", path)
+    assert result.code == 2
+    repeat = [
+        i for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if line == 'id = "design-stripe"'
+    ]
+    assert f"{path}:{repeat[1]}: task[2].id: task id 'design-stripe' is already declared at task[0].id" in result.err
+
+
+def test_duplicate_handles_and_capabilities_name_their_field(product_team: Path) -> None:
+    quinn = product_team / "quinn.toml"
+    quinn.write_text(quinn.read_text(encoding="utf-8").replace('handle = "@qa"', 'handle = "@backend"'))
+    cast = product_team / "cast.toml"
+    cast.write_text(
+        cast.read_text(encoding="utf-8") + '\n[[capability]]\nid = "qa.testing"\ndescription = "again"\n',
+        encoding="utf-8",
+    )
+    result = run("roles", "validate", product_team)
+    assert result.code == 2
+    assert "quinn.toml:" in result.err and "handle: handle '@backend' is also used by morgan" in result.err
+    assert "capability[" in result.err and "capability 'qa.testing' is already declared at capability[" in result.err
+
+
+def test_pydantic_words_never_reach_the_user(tmp_path: Path) -> None:
+    path = scenario_with(
+        tmp_path,
+        'env_vars = ["DATABASE_URL", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET"]',
+        'env_vars = "SMS_API_KEY"',
+    )
+    result = run("plan", path)
+    assert result.code == 2
+    assert (
+        'environment.env_vars: expected a list [...], got the text "SMS_API_KEY"; write ["SMS_API_KEY"]' in result.err
+    )
+    for words in ("Input should", "valid tuple", "after validation", "^[a-z", "Input tag"):
+        assert words not in result.err
+
+
+def test_ids_are_explained_in_words_with_a_suggestion(tmp_path: Path) -> None:
+    path = scenario_with(tmp_path, 'id = "design-stripe"', 'id = "Design Stripe"')
+    result = run("plan", path)
+    assert (
+        "task[0].id: expected an id: lower-case letters, digits, '-' and '_', starting with a letter or digit, "
+        "got the text \"Design Stripe\"; did you mean 'design-stripe'?"
+    ) in result.err
+
+
+def test_unknown_rule_kind_has_a_did_you_mean(tmp_path: Path) -> None:
+    policy = tmp_path / "p.toml"
+    policy.write_text(
+        'name = "p"\n[[rule]]\nid = "r"\nkind = "boundry"\nmessage = "m"\npersona = "sam"\ncapability = "x"\n',
+        encoding="utf-8",
+    )
+    result = run("check", STRIPE, "--policy", policy)
+    assert result.code == 2
+    assert f"{policy}:4: rule[0].kind: unknown kind 'boundry'; did you mean 'boundary'?" in result.err
+    assert "Input tag" not in result.err
+
+
+def test_unterminated_string_has_a_line(tmp_path: Path) -> None:
+    path = tmp_path / "s.toml"
+    path.write_text('name = "s"\ntitle = """never closed\nrequest = "r"\n', encoding="utf-8")
+    result = run("plan", path)
+    assert result.code == 2 and f"{path}:2: TOML syntax error" in result.err
+
+
+def test_problems_of_cast_files_come_out_together(product_team: Path) -> None:
+    (product_team / "cast.toml").write_text(
+        (product_team / "cast.toml").read_text(encoding="utf-8").replace('name = "product-team"', "name = 3"),
+        encoding="utf-8",
+    )
+    sam = product_team / "sam.toml"
+    sam.write_text(sam.read_text(encoding="utf-8") + '\ncolour = "blue"\n', encoding="utf-8")
+    result = run("roles", "validate", product_team)
+    cast = product_team / "cast.toml"
+    assert f"{cast}:{line_of(cast, 'name = 3')}: name: expected text in quotes, got 3" in result.err
+    assert "sam.toml" in result.err and "unknown key 'colour'" in result.err
+
+
+def test_durations_are_accepted_everywhere(tmp_path: Path) -> None:
+    path = scenario_with(tmp_path, "min_speedup = 1.5", 'min_speedup = 1.5\nmax_makespan = "9h"')
+    assert run("check", path).code == 0
+    policy = tmp_path / "limits.toml"
+    policy.write_text(
+        'name = "limits"\ncast = "product-team"\n[[rule]]\nid = "fast"\nkind = "limit"\nmessage = "too slow"\n'
+        'max_makespan = "1h30m"\n',
+        encoding="utf-8",
+    )
+    result = run("check", STRIPE, "--policy", policy)
+    assert result.code == 1 and "fast" in result.out, "the 90-minute limit applies to a 4h 35m run"
+
+
+def test_template_errors_name_their_file(tmp_path: Path) -> None:
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "redirect.md").write_text("STOP: {violater} }\n", encoding="utf-8")
+    result = run("replay", STRIPE, "--templates", templates)
+    assert result.code == 2
+    problems = [line for line in result.err.splitlines() if line.startswith("error:")]
+    assert problems and all(str(templates / "redirect.md") in line for line in problems)
+
+
+# -- event streams that do not hang together -----------------------------------------------------
+
+
+def test_handoff_naming_an_unknown_task_is_exit_2_with_its_line(tmp_path: Path) -> None:
+    events = events_of(tmp_path)
+    index = next(i for i, e in enumerate(events) if e["kind"] == "handoff")
+    events[index]["deliverables"] = ["no-such-task"]
+    path = write_events(tmp_path / "events.jsonl", events)
+    result = run_cli("render", path)
+    assert result.code == 2 and result.out == ""
+    assert result.err.splitlines()[0] == (
+        f"error: {path}:{index + 1}: deliverables[0]: task 'no-such-task' is not in run_started's plan"
+    )
+
+
+@pytest.mark.parametrize("command", ["render", "report", "check"])
+def test_incoherent_streams_never_reach_a_renderer(tmp_path: Path, command: str) -> None:
+    events = events_of(tmp_path)
+    broken = {
+        "persona": [*events[:3], {**events[3], "actor": "nobody"}, *events[4:]],
+        "gap": [*events[:5], *events[6:]],
+        "after-end": [*events, {**events[-1], "seq": len(events)}],
+        "no-end": events[:-1],
+        "odd-start": [{**events[0], "phase_titles": [], "tasks": -1}, *events[1:]],
+        "headless": events[1:],
+    }
+    for name, stream in broken.items():
+        path = write_events(tmp_path / f"{name}.jsonl", stream)
+        result = run(command, path)
+        assert result.code == 2, (name, result.err)
+        assert "Traceback" not in result.err and str(path) in result.err, name
+
+
+def test_crafted_ids_cannot_inject_html(tmp_path: Path) -> None:
+    events = events_of(tmp_path)
+    events[0]["personas"][0]["id"] = '"><script>alert(1)</script>'  # type: ignore[index]
+    path = write_events(tmp_path / "events.jsonl", events)
+    result = run("render", path, "--format", "html")
+    assert result.code == 2 and "<script>" not in result.out
+    assert "personas[0].id: expected an id" in result.err
+
+
+def test_names_with_markup_are_escaped_in_the_page(tmp_path: Path, product_team: Path) -> None:
+    sam = product_team / "sam.toml"
+    sam.write_text(sam.read_text(encoding="utf-8").replace('name = "Sam"', 'name = "Sam<script>x()</script>"'))
+    scenario = tmp_path / "s.toml"
+    scenario.write_text(
+        (SCENARIOS / "role-boundary-violation.toml")
+        .read_text(encoding="utf-8")
+        .replace('cast = "product-team"', f'cast = "{product_team}"'),
+        encoding="utf-8",
+    )
+    result = run("replay", scenario, "--format", "html")
+    assert "<script>x()" not in result.out and "Sam&lt;script&gt;x()" in result.out
+
+
+def test_control_characters_stay_on_one_line(tmp_path: Path) -> None:
+    path = scenario_with(tmp_path, 'id = "design-stripe"', 'id = "a\\nb"')
+    result = run("plan", path)
+    problems = [line for line in result.err.splitlines() if line.startswith("error:")]
+    assert any("\\n" in line and "task[0].id" in line for line in problems)
+
+
+def test_empty_and_huge_files(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.toml"
+    empty.write_text("", encoding="utf-8")
+    assert "file is empty" in run("plan", empty).err
+    copy = tmp_path / "scenarios"
+    shutil.copytree(SCENARIOS, copy)
+    empty_events = tmp_path / "none.jsonl"
+    empty_events.write_text("\n\n", encoding="utf-8")
+    result = run("render", empty_events)
+    assert result.code == 2 and "no events: the file is empty" in result.err
