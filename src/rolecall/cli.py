@@ -285,8 +285,10 @@ def _cmd_check(args: argparse.Namespace) -> int:
     targets = [Path(t) for t in args.targets]
     if not targets:
         targets = [Path("scenarios") if Path("scenarios").is_dir() else shipped_dir("scenarios")]
-    results = [check_target(path, policies, templates) for path in collect_targets(targets)]
-    _out(json_report(results) if args.format == "json" else text_report(results))
+    results = [
+        check_target(path, policies, templates, allow_empty=args.allow_empty) for path in collect_targets(targets)
+    ]
+    _out(json_report(results) if args.format == "json" else text_report(results, policies))
     if args.junit:
         write_text_atomic(Path(args.junit), junit_xml(results))
     return EXIT_OK if all(r.passed for r in results) else EXIT_FAILED
@@ -478,10 +480,16 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="PATH",
-        help="a policy file (repeatable); default: the shipped policies, each applied to its own cast",
+        help="a policy file (repeatable); default: ./policies/*.toml when that folder exists, else the "
+        "shipped policies; each policy applies to runs of the cast it names",
     )
     p.add_argument("--format", choices=("text", "json"), default="text", help="how to print the results")
     p.add_argument("--junit", metavar="FILE", help="also write the results as JUnit XML (one test case per check)")
+    p.add_argument(
+        "--allow-empty",
+        action="store_true",
+        help="pass a run that no policy rule applies to (by default it fails: nothing was checked)",
+    )
     _add_templates(p)
     p.set_defaults(handler=_cmd_check)
 

@@ -31,6 +31,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         metavar="PATH",
         help="policy file for rolecall scenarios (repeatable; default: the shipped policies)",
     )
+    group.addoption(
+        "--rolecall-allow-empty",
+        action="store_true",
+        default=False,
+        help="pass a scenario that no policy rule applies to (by default it fails: nothing was checked)",
+    )
     parser.addini("rolecall", type="bool", default=False, help="collect rolecall scenario files as tests")
 
 
@@ -69,8 +75,11 @@ class ScenarioItem(pytest.Item):
         from rolecall.policies.check import check_target, default_policies, load_policies
         from rolecall.policies.report import text_report
 
-        paths = [Path(p) for p in self.config.getoption("--rolecall-policy")] or default_policies()
-        result = check_target(self.path, load_policies(paths))
+        paths = [Path(p) for p in self.config.getoption("--rolecall-policy")] or default_policies(
+            Path(str(self.config.rootpath))
+        )
+        allow_empty = bool(self.config.getoption("--rolecall-allow-empty"))
+        result = check_target(self.path, load_policies(paths), allow_empty=allow_empty)
         self.add_report_section("call", "rolecall", text_report([result]))
         if not result.passed:
             raise ScenarioFailure(result)
@@ -95,6 +104,8 @@ class ScenarioItem(pytest.Item):
             ]
         for e in result.failed_expectations:
             lines += ["", f"expectation '{e.name}' failed: {e.detail}"]
+        if result.unchecked:
+            lines += ["", f"no policy rule applies to this run (cast '{result.cast}'); use --rolecall-allow-empty"]
         return "\n".join(lines)
 
     def reportinfo(self) -> tuple[Path, int | None, str]:

@@ -28,18 +28,33 @@ class CheckResult:
     findings: list[Finding]
     expectations: list[Expectation]
     transcript: str = field(repr=False)
+    cast: str = ""
+    expected: frozenset[str] = frozenset()
+    """Rule ids the scenario's ``[expect] findings`` says must fire: they do not fail it."""
+    allow_empty: bool = False
+    """Accept a run that no policy rule checks (otherwise it fails: a check of nothing is no pass)."""
 
     @property
     def errors(self) -> list[Finding]:
-        return [f for f in self.findings if f.is_error]
+        """Error-level findings the scenario did not expect: each one fails the check."""
+        return [f for f in self.findings if f.is_error and f.rule not in self.expected]
+
+    @property
+    def expected_findings(self) -> list[Finding]:
+        return [f for f in self.findings if f.rule in self.expected]
 
     @property
     def failed_expectations(self) -> list[Expectation]:
         return [e for e in self.expectations if not e.passed]
 
     @property
+    def unchecked(self) -> bool:
+        """No policy rule applied to this run: nothing was verified."""
+        return not self.rules and not self.allow_empty
+
+    @property
     def passed(self) -> bool:
-        return not self.errors and not self.failed_expectations
+        return not self.errors and not self.failed_expectations and not self.unchecked
 
     def excerpt(self, line: int | None, around: int = 6) -> str:
         """The transcript lines around ``line``, numbered, the line itself marked."""
@@ -52,9 +67,14 @@ class CheckResult:
         )
 
 
-def default_policies() -> list[Path]:
-    """The shipped policy files; each applies only to runs of the cast it names."""
-    return sorted(shipped_dir("policies").glob("*.toml"))
+def default_policies(cwd: Path | None = None) -> list[Path]:
+    """``./policies/*.toml`` when the working folder has one (as for ``./scenarios``), else the shipped ones.
+
+    Each policy applies only to runs of the cast it names.
+    """
+    local = cwd / "policies" if cwd is not None else Path("policies")  # relative: shown as the user wrote it
+    folder = local if local.is_dir() else shipped_dir("policies")
+    return sorted(folder.glob("*.toml"))
 
 
 def load_policies(paths: Iterable[Path]) -> list[Policy]:
@@ -97,11 +117,15 @@ def collect_targets(paths: Sequence[Path]) -> list[Path]:
     return out
 
 
-def check_target(path: Path, policies: Sequence[Policy], templates: TemplateLibrary | None = None) -> CheckResult:
+def check_target(
+    path: Path, policies: Sequence[Policy], templates: TemplateLibrary | None = None, *, allow_empty: bool = False
+) -> CheckResult:
     evaluator = PolicyEvaluator(policies)
     transcript = MarkdownTranscript(templates)
     tracker: ExpectationTracker | None = None
     name = path.stem
+    cast = ""
+    expected: frozenset[str] = frozenset()
 
     def sink(event: ev.Event) -> None:
         evaluator(event)
@@ -113,17 +137,20 @@ def check_target(path: Path, policies: Sequence[Policy], templates: TemplateLibr
         for event in read_events(path):
             sink(event)
             if isinstance(event, ev.RunStarted):
-                name = event.scenario
+                name, cast = event.scenario, event.cast
     else:
         plan = plan_file(path)
-        name = plan.scenario.name
+        name, cast = plan.scenario.name, plan.cast.name
         if plan.scenario.expect is not None:
             tracker = ExpectationTracker(plan.scenario.expect)
+            expected = frozenset(plan.scenario.expect.findings)
         Coordinator(plan).run(sink)
     findings = evaluator.finish()
     findings = [_located(f, transcript.line_of) for f in findings]
     expectations = tracker.results(findings) if tracker is not None else []
-    return CheckResult(path, name, evaluator.rule_ids, findings, expectations, transcript.text())
+    return CheckResult(
+        path, name, evaluator.rule_ids, findings, expectations, transcript.text(), cast, expected, allow_empty
+    )
 
 
 def _located(finding: Finding, line_of: dict[int, int]) -> Finding:

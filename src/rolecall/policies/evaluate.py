@@ -32,9 +32,22 @@ class _Run:
         self.phase = {t.id: t.phase for t in start.plan}
         self.owns = {p.id: set(p.owns) for p in start.personas}
         self.tasks = start.plan
+        self.position = {t.id: i for i, t in enumerate(start.plan)}
+        self.depends_on = {t.id: t.depends_on for t in start.plan}
 
     def tasks_matching(self, pattern: str) -> set[str]:
         return {t.id for t in self.tasks if _match(t.capability, pattern)}
+
+    def before_in_plan(self, task: str) -> set[str]:
+        """Tasks the plan puts before ``task``: listed earlier, or waited for (directly or not)."""
+        earlier = {t.id for t in self.tasks[: self.position.get(task, 0)]}
+        stack, seen = list(self.depends_on.get(task, ())), set()
+        while stack:
+            current = stack.pop()
+            if current not in seen:
+                seen.add(current)
+                stack.extend(self.depends_on.get(current, ()))
+        return earlier | seen
 
 
 class _Checker:
@@ -119,10 +132,13 @@ class _Gate(_Checker):
 
     def _check(self, event: ev.TaskStarted) -> None:
         missing: list[str] = []
+        # Only work planned before the gated task is required: tests that run after a
+        # deployment (smoke tests, a QA stream) cannot be a condition of that deployment.
+        before = self.run.before_in_plan(event.task)
         for pattern in self.rule.requires:
-            tasks = self.run.tasks_matching(pattern)
+            tasks = self.run.tasks_matching(pattern) & before
             if not tasks:
-                missing.append(f"no {pattern} task in the run")
+                missing.append(f"no {pattern} task planned before it")
             missing += [f"{t} ({pattern}) not finished" for t in sorted(tasks - self.done)]
         missing += [f"task {t} not finished" for t in self.rule.requires_tasks if t not in self.done]
         missing += [f"decision {d} not approved" for d in self.rule.requires_approval if d not in self.approved]
@@ -263,8 +279,16 @@ class PolicyEvaluator:
             checker(event)
 
     def _start(self, start: ev.RunStarted) -> None:
+        from rolecall.errors import InputError
+        from rolecall.policies.against_cast import cast_problems
+
         run = _Run(start)
         self.applied = [p for p in self.policies if p.cast in (None, start.cast)]
+        personas = [p.id for p in start.personas]
+        capabilities = sorted({c for p in start.personas for c in p.owns})
+        problems = [pr for p in self.applied for pr in cast_problems(p, start.cast, personas, capabilities)]
+        if problems:
+            raise InputError(problems)
         for policy in self.applied:
             for rule in policy.rule:
                 self._checkers.append(_CHECKERS[rule.kind](rule, run, self._reporter(rule)))

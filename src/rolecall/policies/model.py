@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, Field, model_validator
+from pydantic import AfterValidator, Field, PrivateAttr, model_validator
 
 from rolecall._model import FileModel, Glob, Identifier, Minutes, Text
 from rolecall._toml import TomlDocument, read_toml
@@ -138,6 +138,19 @@ class Policy(FileModel):
     cast: Identifier | None = Field(default=None, description="Apply only to runs of this cast.")
     rule: tuple[Rule, ...] = Field(min_length=1)
 
+    _doc: TomlDocument | None = PrivateAttr(default=None)
+
+    @property
+    def source(self) -> Path | None:
+        """The file the policy was read from, for messages and reports."""
+        return self._doc.path if self._doc is not None else None
+
+    def problem(self, message: str, field: str = "") -> Problem:
+        """A problem located in the policy's file when it came from one."""
+        if self._doc is not None:
+            return self._doc.problem(message, field)
+        return Problem(None, f"policy '{self.name}': {message}", field)
+
 
 def load_policy(path: Path) -> Policy:
     """Read a policy file; every problem (syntax, keys, types, duplicate rule ids) is raised together."""
@@ -151,6 +164,7 @@ def load_policy(path: Path) -> Policy:
         raise InputError([*exc.problems, *problems]) from None
     if problems:
         raise InputError(problems)
+    policy._doc = doc
     return policy
 
 

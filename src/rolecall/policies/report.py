@@ -7,8 +7,10 @@ from collections.abc import Sequence
 from typing import Any
 from xml.etree import ElementTree as ET
 
+from rolecall._words import count
 from rolecall.policies.check import CheckResult
 from rolecall.policies.finding import Finding
+from rolecall.policies.model import Policy
 from rolecall.render.markdown import clock
 
 __all__ = ["json_report", "junit_xml", "text_report"]
@@ -27,17 +29,36 @@ def _where(finding: Finding) -> str:
     return "; ".join(parts)
 
 
-def text_report(results: Sequence[CheckResult]) -> str:
-    out: list[str] = []
+def policies_line(policies: Sequence[Policy]) -> str:
+    """Which policy files a check used and how many rules each holds: a run checked by nothing is visible."""
+    if not policies:
+        return "Policies: none loaded\n"
+    parts = [
+        f"{p.source or p.name} ({count(len(p.rule), 'rule')}, {'cast ' + p.cast if p.cast else 'every cast'})"
+        for p in policies
+    ]
+    return "Policies: " + ", ".join(parts) + "\n"
+
+
+def text_report(results: Sequence[CheckResult], policies: Sequence[Policy] = ()) -> str:
+    out: list[str] = [policies_line(policies).rstrip("\n")] if policies else []
     for r in results:
         verdict = "PASS" if r.passed else "FAIL"
-        warnings = len(r.findings) - len(r.errors)
+        warnings = len([f for f in r.findings if not f.is_error])
+        expected = len(r.expected_findings)
         out.append(
-            f"{verdict} {r.target} ({r.name}): {len(r.rules)} rules, {len(r.expectations)} expectations, "
-            f"{len(r.errors)} errors, {warnings} warnings"
+            f"{verdict} {r.target} ({r.name}): {count(len(r.rules), 'rule')}, "
+            f"{count(len(r.expectations), 'expectation')}, {count(len(r.errors), 'error')}, "
+            f"{count(warnings, 'warning')}" + (f", {count(expected, 'expected finding')}" if expected else "")
         )
+        if r.unchecked:
+            out.append(
+                f"  error   no policy rule applies to this run (cast '{r.cast}'): nothing was checked; "
+                "add a policy for this cast, or pass --allow-empty"
+            )
         for f in r.findings:
-            out.append(f"  {f.severity:<7} {f.rule}: {f.message}")
+            label = "expected" if f.rule in r.expected else f.severity
+            out.append(f"  {label:<7} {f.rule}: {f.message}")
             out.append(f"          {f.detail}")
             out.append(f"          {_where(f)}")
         for e in r.failed_expectations:
@@ -61,8 +82,11 @@ def json_report(results: Sequence[CheckResult]) -> str:
         {
             "target": str(r.target),
             "scenario": r.name,
+            "cast": r.cast,
             "passed": r.passed,
+            "checked": not r.unchecked,
             "rules": r.rules,
+            "expected_findings": sorted(r.expected),
             "findings": [_finding(f) for f in r.findings],
             "expectations": [
                 {"name": e.name, "passed": e.passed, "detail": e.detail, "seq": e.seq} for e in r.expectations
@@ -84,7 +108,7 @@ def junit_xml(results: Sequence[CheckResult]) -> str:
         cases: list[ET.Element] = []
         for rule in r.rules:
             case = ET.Element("testcase", classname=r.name, name=f"rule {rule}")
-            errors = [f for f in by_rule.get(rule, []) if f.is_error]
+            errors = [f for f in by_rule.get(rule, []) if f.is_error and rule not in r.expected]
             if errors:
                 failure = ET.SubElement(case, "failure", message=errors[0].message, type="policy")
                 failure.text = "\n".join(f"{f.detail} ({_where(f)})\n{r.excerpt(f.transcript_line)}" for f in errors)
@@ -96,6 +120,11 @@ def junit_xml(results: Sequence[CheckResult]) -> str:
             case = ET.Element("testcase", classname=r.name, name=f"expect {e.name}")
             if not e.passed:
                 ET.SubElement(case, "failure", message=e.detail, type="expectation").text = e.detail
+            cases.append(case)
+        if r.unchecked:
+            case = ET.Element("testcase", classname=r.name, name="policy coverage")
+            message = f"no policy rule applies to this run (cast '{r.cast}'); pass --allow-empty to accept"
+            ET.SubElement(case, "failure", message=message, type="coverage").text = message
             cases.append(case)
         if not cases:
             cases.append(ET.Element("testcase", classname=r.name, name="replay"))
