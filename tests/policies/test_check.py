@@ -85,7 +85,8 @@ def test_junit_lists_every_check(tmp_path: Path) -> None:
 def test_bad_policy_files_are_input_errors(tmp_path: Path) -> None:
     bad = tmp_path / "p.toml"
     bad.write_text(
-        'name = "p"\n\n[[rule]]\nid = "r"\nkind = "route"\nmessage = "m"\nallow = ["sam to morgan", "kai -> sam", "x"]\n\n'
+        'name = "p"\n\n[[rule]]\nid = "r"\nkind = "route"\nmessage = "m"\n'
+        'allow = ["sam to morgan", "kai -> sam", "x"]\n\n'
         '[[rule]]\nid = "r"\nkind = "limit"\nmessage = "m"\nmax_redirect = 1\n',
         encoding="utf-8",
     )
