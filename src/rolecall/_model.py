@@ -5,7 +5,16 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, WithJsonSchema, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    WithJsonSchema,
+    model_validator,
+)
 
 __all__ = [
     "CAPABILITY_PATTERN",
@@ -14,6 +23,7 @@ __all__ = [
     "HANDLE_PATTERN",
     "IDENTIFIER_PATTERN",
     "PATTERN_HINTS",
+    "TUPLES_ONLY",
     "CapabilityId",
     "FileModel",
     "Glob",
@@ -39,10 +49,16 @@ class FileModel(BaseModel):
 
     @model_validator(mode="before")
     @classmethod
-    def _lists_to_tuples(cls, data: Any) -> Any:
+    def _lists_to_tuples(cls, data: Any, info: ValidationInfo) -> Any:
+        if info.context and info.context.get(TUPLES_ONLY):
+            return data  # the files layer converted every list in one pass already
         if isinstance(data, dict) and any(isinstance(v, list) for v in data.values()):
             return {k: tuple(v) if isinstance(v, list) else v for k, v in data.items()}
         return data
+
+
+TUPLES_ONLY = "rolecall.tuples-only"
+"""Validation context key: the data holds no lists (the TOML reader converted them)."""
 
 
 IDENTIFIER_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"

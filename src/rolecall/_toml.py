@@ -17,6 +17,7 @@ except ImportError:  # pragma: no cover - a platform without tomli wheels
 
 from rolecall._locate import KeyLines, format_loc, unterminated_string_line
 from rolecall._messages import problems_from_validation as _problems
+from rolecall._model import TUPLES_ONLY
 from rolecall.errors import InputError, Problem
 from rolecall.files.reading import decode, read_bytes
 
@@ -44,6 +45,14 @@ class TomlDocument:
         self.text = text
         self.data = data
         self._lines: KeyLines | None = None
+        self._frozen: dict[str, Any] | None = None
+
+    @property
+    def frozen(self) -> dict[str, Any]:
+        """The data with every list made a tuple, the form the strict file models accept."""
+        if self._frozen is None:
+            self._frozen = _tuples(self.data)
+        return self._frozen
 
     @property
     def lines(self) -> KeyLines:
@@ -60,7 +69,7 @@ class TomlDocument:
     def validate(self, model: type[M], context: Mapping[str, Any] | None = None) -> M:
         """Validate the data as ``model``; raise :class:`InputError` with every problem."""
         try:
-            return model.model_validate(self.data, context=dict(context or {}))
+            return model.model_validate(self.frozen, context={**(context or {}), TUPLES_ONLY: True})
         except ValidationError as exc:
             raise InputError(problems_from_validation(exc, model, self)) from None
         except RecursionError:
@@ -100,6 +109,18 @@ def _syntax_problem(exc: Exception, text: str, path: Path | None) -> Problem:
     if line is None:
         line = text.count("\n") + 1
     return Problem(path, f"TOML syntax error: {message}", "", line)
+
+
+def _tuples(data: dict[str, Any]) -> dict[str, Any]:
+    def convert(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: convert(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return tuple(convert(v) for v in value)
+        return value
+
+    result: dict[str, Any] = convert(data)  # depth is bounded by _check_depth before this runs
+    return result
 
 
 def _check_depth(data: Any, path: Path | None, text: str) -> None:

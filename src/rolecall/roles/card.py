@@ -65,13 +65,20 @@ def route_text(cast: Cast, result: Route) -> str:
     out = [
         f"Request: {result.request}",
         f"Route:   {p.label} {p.handle}" + ("" if result.status == "matched" else " (orchestrator)"),
-        f"Why:     {result.explanation}",
     ]
+    if result.also is not None:
+        also = result.also
+        out.append(f"Also:    {also.persona.label} {also.persona.handle} {also.verb} it ({also.match.capability.id})")
+    out.append(f"Why:     {result.explanation}")
     if result.match is not None and result.match.capability.reasons:
         out.append("Needs the owner because:")
         out.extend(f"  - {r}" for r in result.match.capability.reasons)
     if result.must_not:
         out.append("Must not do it:")
+        # With two capabilities involved, say which one each line is about.
         for persona, entry in result.must_not:
-            out.append(f"  - {persona.label} {persona.handle}: never its job, hand to {_who(cast, entry.hand_to)}")
+            what = f" ({entry.capability})" if result.also is not None else ""
+            out.append(
+                f"  - {persona.label} {persona.handle}: never its job{what}, hand to {_who(cast, entry.hand_to)}"
+            )
     return "\n".join(out) + "\n"
