@@ -452,3 +452,16 @@ def test_empty_and_huge_files(tmp_path: Path) -> None:
     empty_events.write_text("\n\n", encoding="utf-8")
     result = run("render", empty_events)
     assert result.code == 2 and "no events: the file is empty" in result.err
+
+
+def test_a_failed_run_renders_again_from_its_saved_stream(tmp_path: Path) -> None:
+    """A coherent stream may end with phases unfinished: the run failed before their tasks."""
+    source = SCENARIOS / "fallback-escalation.toml"
+    scenario = scenario_with(tmp_path, "fails = 4", "fails = 99", source)
+    # The review moves into the failing task's phase, so that phase never finishes.
+    text = scenario.read_text(encoding="utf-8").replace('phase = "review"', 'phase = "implementation"')
+    scenario.write_text(text, encoding="utf-8")
+    assert run("replay", scenario, "-o", tmp_path / "out").code == 1
+    for command in ("render", "report", "check"):
+        result = run(command, tmp_path / "out" / "events.jsonl")
+        assert result.code in (0, 1) and "Traceback" not in result.err, (command, result.err)

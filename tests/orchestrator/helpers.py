@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
+
+import tomli_w
 
 from rolecall.orchestrator import Coordinator, Event, build_plan
 from rolecall.orchestrator.plan import Plan
@@ -40,3 +43,46 @@ def spans(events: list[Event]) -> dict[str, tuple[int, int, str]]:
         if e.kind == "task_finished":
             out[e.task] = (e.started_at, e.at, e.persona)
     return out
+
+
+def persona_file(
+    pid: str,
+    *,
+    owns: tuple[str, ...] = (),
+    never: dict[str, str] | None = None,
+    fallback: tuple[str, ...] = (),
+    kind: str = "specialist",
+) -> dict[str, Any]:
+    """One persona file of a small test cast: ``never`` maps a capability to its ``hand_to``."""
+    return {
+        "id": pid,
+        "name": pid.title(),
+        "title": f"{pid.title()} the {kind}",
+        "handle": f"@{pid}",
+        "kind": kind,
+        "fallback": list(fallback),
+        "prose": {"role": f"{pid} in a test cast"},
+        "owns": [{"capability": c} for c in owns],
+        "never": [{"capability": c, "hand_to": to} for c, to in (never or {}).items()],
+    }
+
+
+def write_cast(folder: Path, personas: list[dict[str, Any]], orchestrator: str = "lead") -> Path:
+    """A cast folder whose capabilities are every capability the persona files name."""
+    folder.mkdir(parents=True, exist_ok=True)
+    capabilities: dict[str, None] = {}
+    for p in personas:
+        for entry in (*p["owns"], *p["never"]):
+            capabilities[entry["capability"]] = None
+    manifest = {
+        "name": folder.name,
+        "title": "Test cast",
+        "description": "A small cast for tests",
+        "orchestrator": orchestrator,
+        "members": [p["id"] for p in personas],
+        "capability": [{"id": c, "description": f"{c} work"} for c in capabilities],
+    }
+    (folder / "cast.toml").write_text(tomli_w.dumps(manifest), encoding="utf-8")
+    for p in personas:
+        (folder / f"{p['id']}.toml").write_text(tomli_w.dumps(p), encoding="utf-8")
+    return folder

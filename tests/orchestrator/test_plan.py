@@ -66,7 +66,11 @@ def test_cycle_is_named(tmp_path: Path) -> None:
         for t, d in (("a", "c"), ("b", "a"), ("c", "b"))
     )
     (problem,) = _problems(tmp_path, body)
-    assert "dependency cycle: task 'a' -> task 'b' -> task 'c' -> task 'a'" in problem
+    assert problem == (
+        f"{tmp_path / 's.toml'}:23: task[1].depends_on[0]: dependency cycle: task 'a' -> "
+        "task 'b' (by task[1].depends_on[0]) -> task 'c' (by task[2].depends_on[0]) -> "
+        "task 'a' (by task[0].depends_on[0]); each waits for the one before"
+    )
 
 
 def test_cycle_through_phases_is_named() -> None:
@@ -169,11 +173,117 @@ def test_decision_made_after_the_tasks_own_phase_is_a_cycle() -> None:
         "options": [{"id": "a", "label": "A"}, {"id": "b", "label": "B"}],
         "recommended": "a",
     }
-    with pytest.raises(InputError, match="dependency cycle"):
+    with pytest.raises(InputError) as info:
         plan_of(
             [{"id": "t", "capability": "frontend.ui", "only_if": "lib.a"}],
             checkin=[{"after": "work", "decision": decision}],
         )
+    (problem,) = info.value.problems
+    assert problem.field == "task[0].only_if"
+    assert problem.message == (
+        "dependency cycle: task 't' -> phase 'work' end (by task[0].phase) -> "
+        "task 't' (by task[0].only_if -> checkin[0].after); each waits for the one before"
+    )
+
+
+def _cycle(tasks: list[dict[str, object]], phases: list[dict[str, object]], **extra: object) -> tuple[str, str]:
+    with pytest.raises(InputError) as info:
+        plan_of(tasks, phase=phases, **extra)
+    (problem,) = info.value.problems
+    return problem.field, problem.message
+
+
+def test_a_cycle_through_phase_after_names_each_after() -> None:
+    field, message = _cycle(
+        [
+            {"id": "x", "capability": "frontend.ui", "phase": "a"},
+            {"id": "y", "capability": "qa.testing", "phase": "b"},
+        ],
+        [{"id": "a", "title": "A", "after": ["b"]}, {"id": "b", "title": "B", "after": ["a"]}],
+    )
+    assert field == "phase[1].after[0]"
+    assert message == (
+        "dependency cycle: task 'x' -> phase 'a' end (by task[0].phase) -> phase 'b' start (by phase[1].after[0]) "
+        "-> task 'y' (by task[1].phase) -> phase 'b' end (by task[1].phase) -> phase 'a' start "
+        "(by phase[0].after[0]) -> task 'x' (by task[0].phase); each waits for the one before"
+    )
+
+
+def test_a_phase_gate_on_its_own_task_is_reported_at_the_gate() -> None:
+    field, message = _cycle(
+        [{"id": "x", "capability": "frontend.ui", "phase": "p"}],
+        [{"id": "p", "title": "P", "gate": {"name": "G", "requires": ["x"]}}],
+    )
+    assert field == "phase[0].gate.requires[0]"
+    assert "task 'x' -> phase 'p' start (by phase[0].gate.requires[0]) -> task 'x' (by task[0].phase)" in message
+
+
+def test_a_sequential_phase_edge_is_named_by_its_mode() -> None:
+    field, message = _cycle(
+        [
+            {"id": "a", "capability": "frontend.ui", "depends_on": ["b"]},
+            {"id": "b", "capability": "qa.testing"},
+        ],
+        [{"id": "work", "title": "Work", "mode": "sequential"}],
+    )
+    assert field == "phase[0].mode"
+    assert message.startswith(
+        "dependency cycle: task 'a' -> task 'b' (by phase[0].mode = \"sequential\") -> "
+        "task 'a' (by task[0].depends_on[0])"
+    )
+
+
+def test_the_default_phase_order_is_named_but_the_field_written_is_reported() -> None:
+    field, message = _cycle(
+        [
+            {"id": "early", "capability": "frontend.ui", "phase": "p0", "depends_on": ["late"]},
+            {"id": "late", "capability": "qa.testing", "phase": "p1"},
+        ],
+        [{"id": "p0", "title": "P0"}, {"id": "p1", "title": "P1"}],
+    )
+    assert field == "task[0].depends_on[0]"
+    assert "phase 'p1' start (by phase[1].after: the phase declared before it, by default)" in message
+
+
+def test_a_checkin_after_a_later_phase_names_the_checkin(tmp_path: Path) -> None:
+    problems = _problems(
+        tmp_path,
+        """
+[[phase]]
+id = "later"
+title = "Later"
+
+[[checkin]]
+after = "later"
+
+[checkin.decision]
+id = "lib"
+question = "Which library?"
+options = [{ id = "a", label = "A" }, { id = "b", label = "B" }]
+recommended = "a"
+
+[[task]]
+id = "t"
+phase = "work"
+capability = "frontend.ui"
+summary = "x"
+expected_time = 5
+only_if = "lib.a"
+
+[[task]]
+id = "u"
+phase = "later"
+capability = "qa.testing"
+summary = "y"
+expected_time = 5
+""",
+    )
+    assert problems == [
+        f"{tmp_path / 's.toml'}:28: task[0].only_if: dependency cycle: task 't' -> phase 'work' end "
+        "(by task[0].phase) -> phase 'later' start (by phase[1].after: the phase declared before it, by default) -> "
+        "task 'u' (by task[1].phase) -> phase 'later' end (by task[1].phase) -> "
+        "task 't' (by task[0].only_if -> checkin[0].after); each waits for the one before"
+    ]
 
 
 def test_boolean_is_not_a_duration() -> None:

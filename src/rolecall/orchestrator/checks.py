@@ -1,4 +1,9 @@
-"""Reference checks of a scenario against its cast: every problem, with its field path."""
+"""Reference checks of a scenario against its cast: every problem, with its field path.
+
+Besides names that must exist, a scenario may not ask the cast for something
+its own files rule out: a review by the task's author, or by a persona that
+owns no review capability of a cast that declares some.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +11,21 @@ import difflib
 from collections.abc import Callable
 
 from rolecall.errors import Problem
-from rolecall.orchestrator.scenario import Scenario
+from rolecall.orchestrator.scenario import Scenario, Task
 from rolecall.roles.cast import Cast
 
-__all__ = ["check_references"]
+__all__ = ["Author", "check_references", "is_review_capability"]
 
 Report = Callable[[str, str], None]
+
+Author = tuple[str, str]
+"""Who submits a task's work for review, and how it got the task: ``""`` (planned),
+``"fallback"`` or ``"escalate"`` (after the scripted failures)."""
+
+
+def is_review_capability(capability: str) -> bool:
+    """``security.review``, ``review.code``: a capability with a ``review`` segment is reviewing work."""
+    return "review" in capability.split(".")
 
 
 def _hint(name: str, known: list[str]) -> str:
@@ -22,8 +36,17 @@ def _hint(name: str, known: list[str]) -> str:
     return f"; known: {shown}" if known else ""
 
 
-def check_references(scenario: Scenario, cast: Cast, problem: Callable[[str, str], Problem]) -> list[Problem]:
-    """Check ids, references and boundaries; ``problem(message, field)`` locates each one."""
+def check_references(
+    scenario: Scenario,
+    cast: Cast,
+    problem: Callable[[str, str], Problem],
+    author_of: Callable[[Task], Author | None],
+) -> list[Problem]:
+    """Check ids, references and boundaries; ``problem(message, field)`` locates each one.
+
+    ``author_of`` tells who would submit a task's work for review; it is asked
+    only about tasks whose capability, assignee and attempt are known.
+    """
     out: list[Problem] = []
 
     def report(message: str, field: str) -> None:
@@ -59,6 +82,7 @@ def check_references(scenario: Scenario, cast: Cast, problem: Callable[[str, str
                 if req not in task_set:
                     report(f"unknown task '{req}'{_hint(req, tasks)}", f"phase[{i}].gate.requires[{j}]")
     decisions = {c.decision.id: c.decision for c in scenario.checkin if c.decision is not None}
+    reviewers = _reviewers(cast)
     for i, task in enumerate(scenario.task):
         where = f"task[{i}]"
         if task.phase not in phase_set:
@@ -92,9 +116,17 @@ def check_references(scenario: Scenario, cast: Cast, problem: Callable[[str, str
                 "use attempted_by to stage a boundary violation",
                 f"{where}.assignee",
             )
-        persona_ref(task.attempted_by, f"{where}.attempted_by")
-        if task.review is not None:
-            persona_ref(task.review.reviewer, f"{where}.review.reviewer")
+        assignee_ok = task.assignee is None or (task.assignee in cast and cast.owns(task.assignee, task.capability))
+        attempt_ok = task.attempted_by is None or persona_ref(task.attempted_by, f"{where}.attempted_by")
+        if (
+            task.review is not None
+            and persona_ref(task.review.reviewer, f"{where}.review.reviewer")
+            and capability is not None
+            and cast.owners_of(task.capability)
+            and assignee_ok
+            and attempt_ok
+        ):
+            _check_reviewer(task, where, author_of(task), cast, reviewers, report)
         if task.only_if is not None:
             decision_id, option = task.only_if.split(".", 1)
             decision = decisions.get(decision_id)
@@ -142,6 +174,56 @@ def check_references(scenario: Scenario, cast: Cast, problem: Callable[[str, str
             report(f"a second check-in after phase '{checkin.after}'; merge them into one", f"checkin[{i}].after")
         seen_after.add(checkin.after)
     return out
+
+
+def _reviewers(cast: Cast) -> dict[str, list[str]]:
+    """Each persona owning a review capability, in cast order, with those capabilities."""
+    out: dict[str, list[str]] = {}
+    for capability in cast.capabilities:
+        if is_review_capability(capability.id):
+            for owner in cast.owners_of(capability.id):
+                out.setdefault(owner.id, []).append(capability.id)
+    return {p.id: out[p.id] for p in cast.personas if p.id in out}
+
+
+def _check_reviewer(
+    task: Task,
+    where: str,
+    author: Author | None,
+    cast: Cast,
+    reviewers: dict[str, list[str]],
+    report: Report,
+) -> None:
+    """A review is a second pair of eyes, by someone whose job reviewing is."""
+    assert task.review is not None
+    reviewer = task.review.reviewer
+    field = f"{where}.review.reviewer"
+    if author is not None and author[0] == reviewer:
+        how = ""
+        if author[1]:
+            moves = "falls back to" if author[1] == "fallback" else "escalates to"
+            how = f": after {task.fails} failed attempts it {moves} {reviewer}, who submits it"
+        others = {p: caps for p, caps in reviewers.items() if p != reviewer}
+        if others:
+            hint = f"reviewers: {_listed(others)}"
+        elif reviewers:
+            hint = f"no other persona of cast '{cast.name}' owns a review capability"
+        else:
+            hint = "any other persona of the cast may review it"
+        report(f"'{reviewer}' would review its own work on task '{task.id}'{how}; {hint}", field)
+        return
+    if not reviewers or reviewer in reviewers:
+        return
+    refused = next((n for n in cast.persona(reviewer).never if is_review_capability(n.capability)), None)
+    if refused is not None:
+        cap, to = refused.capability, refused.hand_to
+        report(f"'{reviewer}' may not review: '{cap}' is never its job (it hands that to {to})", field)
+    else:
+        report(f"'{reviewer}' owns no review capability of cast '{cast.name}'; reviewers: {_listed(reviewers)}", field)
+
+
+def _listed(reviewers: dict[str, list[str]]) -> str:
+    return ", ".join(f"{p} ({', '.join(caps)})" for p, caps in reviewers.items())
 
 
 def _duplicates(ids: list[str], what: str, field: str, report: Report) -> None:

@@ -8,18 +8,20 @@ sequential time.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from rolecall._toml import TomlDocument, read_toml
 from rolecall.errors import InputError, Problem, UsageError
-from rolecall.orchestrator.checks import check_references
+from rolecall.orchestrator.checks import Author, check_references
 from rolecall.orchestrator.graph import Graph, find_cycle, longest_paths, topological_order
 from rolecall.orchestrator.scenario import Scenario, Task
 from rolecall.roles.cast import Cast
 from rolecall.roles.registry import resolve_cast
 
-__all__ = ["Plan", "build_plan", "load_scenario", "plan_file"]
+__all__ = ["Plan", "Takeover", "build_plan", "load_scenario", "never_does", "plan_file", "submitter", "takeovers"]
 
 
 @dataclass(frozen=True)
@@ -77,7 +79,12 @@ def build_plan(scenario: Scenario, cast: Cast, doc: TomlDocument | None = None) 
             return doc.problem(message, field)
         return Problem(None, message, field)
 
-    problems = check_references(scenario, cast, problem)
+    enforce = scenario.enforce_boundaries
+
+    def author_of(task: Task) -> Author | None:
+        return submitter(task, cast, _performer(task, cast, enforce), scenario.max_attempts, enforce)
+
+    problems = check_references(scenario, cast, problem, author_of)
     if problems:
         raise InputError(problems)
     tasks = scenario.task
@@ -107,15 +114,7 @@ def build_plan(scenario: Scenario, cast: Cast, doc: TomlDocument | None = None) 
     if left:
         cycle = find_cycle(graph, left)
         first = cycle.index(min(cycle))  # start at the earliest declared node: stable messages
-        cycle = cycle[first:] + cycle[:first]
-        raise InputError(
-            [
-                problem(
-                    f"dependency cycle: {_describe_cycle(cycle, scenario)}",
-                    _cycle_field(cycle, scenario),
-                )
-            ]
-        )
+        raise InputError([_cycle_problem(cycle[first:] + cycle[:first], scenario, phase_of, problem)])
     levels_finish, _ = longest_paths(graph, order, [1] * n + [0] * (2 * m))
     durations = [t.expected_time for t in tasks] + [0] * (2 * m)
     finish, via = longest_paths(graph, order, durations)
@@ -184,6 +183,72 @@ def _performer(task: Task, cast: Cast, enforce: bool) -> str:
     return cast.owners_of(task.capability)[0].id
 
 
+def never_does(cast: Cast, persona: str, capability: str) -> bool:
+    """Is ``capability`` in the persona's ``never`` list: explicitly not its job?"""
+    return cast.persona(persona).never_entry(capability) is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Takeover:
+    """What follows a failed work attempt: who makes the next one, and who was passed over."""
+
+    persona: str | None
+    """Who makes the next attempt; ``None`` when nobody does and the task fails."""
+    step: Literal["retry", "fallback", "escalate", "give_up"]
+    passed_over: tuple[str, ...] = ()
+    """Fallback targets skipped on the way because the work is never their job."""
+    declined: bool = False
+    """An escalation the orchestrator hears of but may not take over: the task fails."""
+
+
+def takeovers(cast: Cast, performer: str, capability: str, enforce: bool) -> Iterator[Takeover]:
+    """Who takes over a failing task, in order, each once the one before has used its attempts.
+
+    The chain is the fallback list of the task's planned performer, then the
+    orchestrator. With boundaries enforced, a persona whose ``never`` list
+    covers the capability is passed over exactly as it would be for a first
+    assignment; one that neither owns nor refuses the work may step in, since
+    naming it in ``fallback`` (or making it the orchestrator) is the cast's own
+    choice. An orchestrator that may not do the work still hears of the
+    escalation, as it does of an exhausted review loop, but the task fails.
+    """
+    holder = performer
+    passed: list[str] = []
+    for target in cast.persona(performer).fallback:
+        if enforce and never_does(cast, target, capability):
+            passed.append(target)
+            continue
+        yield Takeover(target, "fallback", tuple(passed))
+        holder, passed = target, []
+    orchestrator = cast.orchestrator.id
+    if holder != orchestrator:
+        declined = enforce and never_does(cast, orchestrator, capability)
+        yield Takeover(orchestrator, "escalate", tuple(passed), declined)
+        if declined:
+            return
+        passed = []
+    yield Takeover(None, "give_up", tuple(passed))
+
+
+def submitter(task: Task, cast: Cast, performer: str, max_attempts: int, enforce: bool) -> Author | None:
+    """Who submits the task's work for review: the persona making attempt ``fails + 1``.
+
+    ``fails`` counts the work attempts before the first submission and each
+    holder makes ``max_attempts`` of them, so the author is known before the
+    run. ``None`` when the task fails before its work is ever submitted.
+    """
+    moves = task.fails // max_attempts
+    if moves == 0:
+        return performer, ""
+    for step in takeovers(cast, performer, task.capability, enforce):
+        if step.persona is None or step.declined:
+            return None
+        moves -= 1
+        if moves == 0:
+            return step.persona, step.step
+    return None
+
+
 def _trace(finish: list[int], via: list[int], n: int) -> tuple[int, ...]:
     if n == 0:
         return ()
@@ -205,14 +270,55 @@ def _node_name(node: int, scenario: Scenario) -> str:
     return f"phase '{phase.id}' {'end' if (node - n) % 2 else 'start'}"
 
 
-def _describe_cycle(cycle: list[int], scenario: Scenario) -> str:
-    names = [_node_name(v, scenario) for v in cycle]
-    return " -> ".join([*names, names[0]]) + " (each waits for the one before)"
+def _cycle_problem(
+    cycle: list[int], scenario: Scenario, phase_of: tuple[int, ...], problem: Callable[[str, str], Problem]
+) -> Problem:
+    """Name the field behind each edge, so the message says what to change, not just where it loops.
+
+    The problem is reported at the first edge the user wrote; a task's place in
+    its phase and the default phase order are implied, not a choice to revisit.
+    """
+    steps = [_node_name(cycle[0], scenario)]
+    fields: list[tuple[str, bool]] = []
+    for j, node in enumerate(cycle[1:] + cycle[:1]):
+        label, field, written = _edge(node, cycle[j], scenario, phase_of)
+        steps.append(f"{_node_name(node, scenario)} (by {label})")
+        fields.append((field, written))
+    field = next((f for f, written in fields if written), fields[0][0])
+    return problem(f"dependency cycle: {' -> '.join(steps)}; each waits for the one before", field)
 
 
-def _cycle_field(cycle: list[int], scenario: Scenario) -> str:
+def _edge(waiter: int, waited: int, scenario: Scenario, phase_of: tuple[int, ...]) -> tuple[str, str, bool]:
+    """Why graph node ``waiter`` waits for ``waited``: (label, field, whether the user wrote that field).
+
+    Derived again from the scenario rather than stored with every edge: only a
+    cycle's few edges ever need a name, and storing them would cost every plan.
+    """
     n = len(scenario.task)
-    first_task = next((v for v in cycle if v < n), None)
-    if first_task is not None:
-        return f"task[{first_task}].depends_on"
-    return f"phase[{(cycle[0] - n) // 2}].after"
+    if waiter < n:
+        task = scenario.task[waiter]
+        if waited < n:
+            dep = scenario.task[waited].id
+            if dep in task.depends_on:
+                field = f"task[{waiter}].depends_on[{task.depends_on.index(dep)}]"
+                return field, field, True
+            k = phase_of[waiter]
+            return f'phase[{k}].mode = "sequential"', f"phase[{k}].mode", True
+        if (waited - n) % 2 == 0:
+            return f"task[{waiter}].phase", f"task[{waiter}].phase", False
+        assert task.only_if is not None
+        decision = task.only_if.split(".", 1)[0]
+        c = next(c for c, ch in enumerate(scenario.checkin) if ch.decision is not None and ch.decision.id == decision)
+        return f"task[{waiter}].only_if -> checkin[{c}].after", f"task[{waiter}].only_if", True
+    k, end = divmod(waiter - n, 2)
+    phase = scenario.phase[k]
+    if end:
+        return f"task[{waited}].phase", f"task[{waited}].phase", False
+    if waited < n:
+        assert phase.gate is not None
+        field = f"phase[{k}].gate.requires[{phase.gate.requires.index(scenario.task[waited].id)}]"
+        return field, field, True
+    if phase.after is None:
+        return f"phase[{k}].after: the phase declared before it, by default", f"phase[{k}].after", False
+    field = f"phase[{k}].after[{phase.after.index(scenario.phase[(waited - n) // 2].id)}]"
+    return field, field, True

@@ -1,9 +1,10 @@
-"""The coordinator's decisions at one instant: assignment, redirects, handoffs, check-ins.
+"""The coordinator's decisions at one instant: assignment, redirects, handoffs, check-ins, failures.
 
 Functions over the :class:`~rolecall.orchestrator.tracker.Tracker` state, kept
 apart from the bookkeeping so each rule of the source documents reads on its
 own: a violation is answered by a redirect; deliverables travel as batched
-handoffs; a check-in reports progress and may need a decision.
+handoffs; a check-in reports progress and may need a decision; a failing task
+moves along its fallback chain, never to a persona whose job it is not.
 """
 
 from __future__ import annotations
@@ -12,13 +13,23 @@ from typing import TYPE_CHECKING
 
 from rolecall._words import count
 from rolecall.orchestrator import events as ev
-from rolecall.orchestrator.plan import Plan
+from rolecall.orchestrator.plan import Plan, Takeover, takeovers
 from rolecall.orchestrator.scenario import CheckIn
 
 if TYPE_CHECKING:
     from rolecall.orchestrator.tracker import Tracker
 
-__all__ = ["assess", "assign", "check_in", "handoffs", "next_performer", "task_views", "unreached_reason"]
+__all__ = [
+    "assess",
+    "assign",
+    "check_in",
+    "escalation_reason",
+    "failure_reason",
+    "handoffs",
+    "next_performer",
+    "task_views",
+    "unreached_reason",
+]
 
 
 def task_views(plan: Plan) -> tuple[ev.TaskView, ...]:
@@ -162,22 +173,41 @@ def handoffs(tr: Tracker, done: list[tuple[int, str]]) -> None:
         tr.counts["handoffs"] += 1
 
 
-def next_performer(tr: Tracker, i: int) -> tuple[str | None, str]:
+_NOBODY = Takeover(None, "give_up")
+
+
+def next_performer(tr: Tracker, i: int) -> Takeover:
     """After a failed attempt: retry, the next in the fallback chain, escalation, or give up."""
     plan = tr.plan
     if tr.attempts_here[i] < plan.scenario.max_attempts:
-        return tr.performer[i], "retry"
-    orchestrator = plan.cast.orchestrator.id
-    original = plan.cast.persona(plan.performer[i])
-    chain = original.fallback
-    pos = tr.chain_pos[i]
-    if pos < len(chain):
-        tr.chain_pos[i] += 1
-        return chain[pos], "fallback"
-    if pos == len(chain) and tr.performer[i] != orchestrator:
-        tr.chain_pos[i] += 1
-        return orchestrator, "escalate"
-    return None, "give_up"
+        return Takeover(tr.performer[i], "retry")
+    chain = tr.chains.get(i)
+    if chain is None:
+        # Built on the first move along the chain only: most tasks never fail that far.
+        task = plan.tasks[i]
+        chain = takeovers(plan.cast, plan.performer[i], task.capability, plan.scenario.enforce_boundaries)
+        tr.chains[i] = chain
+    return next(chain, _NOBODY)
+
+
+def failure_reason(attempt: int, then: Takeover, capability: str) -> str:
+    """``attempt 2 failed``, naming anyone the chain passed over so the stream shows the boundary held."""
+    reason = f"attempt {attempt} failed"
+    if then.passed_over:
+        names = then.passed_over
+        who = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+        whose = "its" if len(names) == 1 else "their"
+        reason += f"; {who} may not take it over: '{capability}' is never {whose} job"
+    return reason
+
+
+def escalation_reason(holder: str, then: Takeover, capability: str) -> str:
+    reason = f"{holder} and its fallback chain could not complete the task"
+    if then.declined:
+        orchestrator = then.persona
+        reason += f"; '{capability}' is never {orchestrator}'s job, so {orchestrator} does not take it over"
+        reason += " and the task fails"
+    return reason
 
 
 def check_in(tr: Tracker, k: int, checkin: CheckIn) -> None:

@@ -9,13 +9,21 @@ adds the clock.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from rolecall._words import count
 from rolecall.orchestrator import events as ev
-from rolecall.orchestrator.plan import Plan
-from rolecall.orchestrator.steps import assign, check_in, handoffs, next_performer, unreached_reason
+from rolecall.orchestrator.plan import Plan, Takeover
+from rolecall.orchestrator.steps import (
+    assign,
+    check_in,
+    escalation_reason,
+    failure_reason,
+    handoffs,
+    next_performer,
+    unreached_reason,
+)
 
 __all__ = ["Activity", "Tracker"]
 
@@ -63,7 +71,7 @@ class Tracker:
         self.started_at = [-1] * n
         self.attempts_total = [0] * n
         self.attempts_here = [0] * n
-        self.chain_pos = [0] * n
+        self.chains: dict[int, Iterator[Takeover]] = {}
         self.decided: dict[str, str | None] = {}
         self.succs: list[list[int]] = [[] for _ in range(n)]
         for i, preds in enumerate(plan.task_preds):
@@ -151,30 +159,34 @@ class Tracker:
     def failed_attempt(self, i: int, act: Any) -> None:
         task = self.plan.tasks[i]
         self.attempts_here[i] += 1
-        nxt, reason = next_performer(self, i)
+        then = next_performer(self, i)
         self.emit(
             ev.TaskFailed,
             act.persona,
             task=task.id,
             persona=act.persona,
             attempt=self.attempts_total[i],
-            reason=f"attempt {self.attempts_total[i]} failed",
-            next=reason,
+            reason=failure_reason(self.attempts_total[i], then, task.capability),
+            next=then.step,
         )
+        nxt = then.persona
         if nxt is None:
             self.task_failed(i)
             return
-        if reason != "retry":
+        if then.step != "retry":
             self.attempts_here[i] = 0
-            if reason == "escalate":
+            if then.step == "escalate":
                 self.emit(
                     ev.Escalation,
                     act.persona,
                     task=task.id,
                     from_persona=act.persona,
                     to_persona=nxt,
-                    reason=f"{act.persona} and its fallback chain could not complete the task",
+                    reason=escalation_reason(act.persona, then, task.capability),
                 )
+                if then.declined:
+                    self.task_failed(i)
+                    return
             self.performer[i] = nxt
             self.emit(
                 ev.TaskAssigned,
@@ -185,7 +197,7 @@ class Tracker:
                 capability=task.capability,
                 summary=task.summary,
                 expected_time=task.expected_time,
-                reason="escalation" if reason == "escalate" else "fallback",
+                reason="escalation" if then.step == "escalate" else "fallback",
             )
         self.enqueue(i, Activity(i, nxt, "work", self.attempts_total[i] + 1, task.expected_time))
 

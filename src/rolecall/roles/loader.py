@@ -202,6 +202,7 @@ def _cross_check(
                     )
                 elif target == persona.id:
                     problems.append(doc.problem("a persona cannot name itself here", f"{key}[{i}]"))
+    problems.extend(_check_fallbacks(personas, docs, owners))
     for persona in personas:
         problems.extend(_check_templates(persona, docs[persona.id]))
     for i, cap in enumerate(manifest.capability):
@@ -213,6 +214,53 @@ def _cross_check(
                 )
             )
     return problems
+
+
+def _check_fallbacks(
+    personas: list[Persona], docs: dict[str, TomlDocument], owners: dict[str, list[str]]
+) -> list[Problem]:
+    """A fallback must be allowed to do the work it takes over.
+
+    A fallback target that neither owns nor refuses a capability is accepted:
+    naming it in ``fallback`` is the cast author letting a generalist step in.
+    A ``never`` entry is the more specific statement, so it wins. Escalation to
+    the orchestrator is not checked here: orchestrators usually refuse every
+    specialist's work, and the coordinator declines such an escalation at run
+    time instead.
+    """
+    problems: list[Problem] = []
+    by_id = {p.id: p for p in personas}
+    for persona in personas:
+        owned = set(persona.owned_ids())
+        for i, target_id in enumerate(persona.fallback):
+            target = by_id.get(target_id)
+            if target is None or target is persona:
+                continue  # unknown or self: reported above
+            refused = [(j, n.capability) for j, n in enumerate(target.never) if n.capability in owned]
+            if not refused:
+                continue
+            places = [(cap, _at(docs[target.id], f"never[{j}]")) for j, cap in refused]
+            if len(places) == 1:
+                work = f"'{places[0][0]}' is never its job ({places[0][1]})"
+            else:
+                listed = [f"'{cap}' ({at})" for cap, at in places]
+                work = f"{', '.join(listed[:-1])} and {listed[-1]} are never its job"
+            others: dict[str, list[str]] = {}
+            for _, cap in refused:
+                for owner in owners.get(cap, []):
+                    if owner != persona.id:
+                        others.setdefault(owner, []).append(f"'{cap}'")
+            hint = "".join(f"; {owner} also owns {', '.join(caps)}" for owner, caps in others.items())
+            message = f"'{target.id}' may not take over {persona.id}'s work: {work}{hint}"
+            problems.append(docs[persona.id].problem(message, f"fallback[{i}]"))
+    return problems
+
+
+def _at(doc: TomlDocument, field: str) -> str:
+    """``priya.toml:12: never[0]``: where another file says something, for a message."""
+    name = doc.path.name if doc.path else "<input>"
+    line = doc.line_of(field)
+    return f"{name}:{line}: {field}" if line else f"{name}: {field}"
 
 
 def _known(ids: set[str]) -> str:
