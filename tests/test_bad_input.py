@@ -465,3 +465,23 @@ def test_a_failed_run_renders_again_from_its_saved_stream(tmp_path: Path) -> Non
     for command in ("render", "report", "check"):
         result = run(command, tmp_path / "out" / "events.jsonl")
         assert result.code in (0, 1) and "Traceback" not in result.err, (command, result.err)
+
+
+def test_a_scenario_naming_a_missing_cast_folder_is_reported_at_its_cast_line(tmp_path: Path) -> None:
+    path = scenario_with(tmp_path, 'cast = "product-team"', 'cast = "./no-such-cast"')
+    result = run("plan", path)
+    assert result.code == 2
+    assert f"{path}:{line_of(path, 'cast = ')}: cast: cast './no-such-cast': no cast folder with cast.toml" in result.err
+
+
+def test_many_dangling_references_are_reported_in_linear_time(tmp_path: Path) -> None:
+    """Each one is reported with its line; hints stay bounded so the report is not quadratic."""
+    lines = ['name = "big"', 'title = "t"', 'request = "r"', "", "[[phase]]", 'id = "p"', 'title = "P"', ""]
+    for i in range(3000):
+        lines += ["[[task]]", f'id = "t{i}"', 'phase = "p"', 'capability = "backend.server-actions"']
+        lines += ['summary = "s"', "expected_time = 1", f'depends_on = ["x{i}"]', ""]
+    path = tmp_path / "big.toml"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    result = run("plan", path)
+    assert result.code == 2 and "3000 problems found" in result.err
+    assert f"{path}:{8 * 2999 + 15}: task[2999].depends_on[0]: unknown task 'x2999'" in result.err

@@ -28,12 +28,39 @@ def is_review_capability(capability: str) -> bool:
     return "review" in capability.split(".")
 
 
-def _hint(name: str, known: list[str]) -> str:
-    close = difflib.get_close_matches(name, known, n=1)
-    if close:
-        return f"; did you mean '{close[0]}'?"
-    shown = ", ".join(known[:12]) + (", ..." if len(known) > 12 else "")
-    return f"; known: {shown}" if known else ""
+class _Hints:
+    """Did-you-mean hints, bounded: each costs a fuzzy match against every known id.
+
+    A scenario with thousands of dangling references would make that quadratic,
+    so only the first :data:`FUZZY_LIMIT` distinct names get a fuzzy match; the
+    rest get the plain list of known ids, which is enough to fix a systematic error.
+    """
+
+    FUZZY_LIMIT = 20
+    CANDIDATES = 1000
+
+    def __init__(self) -> None:
+        self._cache: dict[tuple[str, int], str] = {}
+
+    def __call__(self, name: str, known: list[str]) -> str:
+        key = (name, id(known))
+        if key in self._cache:
+            return self._cache[key]
+        close: list[str] = []
+        if len(self._cache) < self.FUZZY_LIMIT:
+            close = difflib.get_close_matches(name, self._candidates(name, known), n=1)
+        if close:
+            hint = f"; did you mean '{close[0]}'?"
+        else:
+            shown = ", ".join(known[:12]) + (", ..." if len(known) > 12 else "")
+            hint = f"; known: {shown}" if known else ""
+        self._cache[key] = hint
+        return hint
+
+    def _candidates(self, name: str, known: list[str]) -> list[str]:
+        """Known ids of about the same length and first letter; at most CANDIDATES of them."""
+        near = [k for k in known if abs(len(k) - len(name)) <= 3 and k[:1] == name[:1]]
+        return near[: self.CANDIDATES] or known[: self.CANDIDATES]
 
 
 def check_references(
@@ -48,6 +75,7 @@ def check_references(
     only about tasks whose capability, assignee and attempt are known.
     """
     out: list[Problem] = []
+    _hint = _Hints()
 
     def report(message: str, field: str) -> None:
         out.append(problem(message, field))

@@ -19,7 +19,8 @@ from rolecall.orchestrator.checks import Author, check_references
 from rolecall.orchestrator.graph import Graph, find_cycle, longest_paths, topological_order
 from rolecall.orchestrator.scenario import Scenario, Task
 from rolecall.roles.cast import Cast
-from rolecall.roles.registry import resolve_cast
+from rolecall.roles.loader import MANIFEST_NAME
+from rolecall.roles.registry import cast_folder, resolve_cast
 
 __all__ = ["Plan", "Takeover", "build_plan", "load_scenario", "never_does", "plan_file", "submitter", "takeovers"]
 
@@ -67,6 +68,10 @@ def plan_file(path: Path, cast: Cast | None = None) -> Plan:
     scenario, doc = load_scenario(path)
     if cast is None:
         try:
+            folder = cast_folder(scenario.cast, relative_to=path.parent)
+            if not (folder / MANIFEST_NAME).is_file():
+                # The scenario names a cast that is not there: the scenario's line is the one to fix.
+                raise UsageError(f"cast '{scenario.cast}': no cast folder with {MANIFEST_NAME} at {folder}")
             cast = resolve_cast(scenario.cast, relative_to=path.parent)
         except UsageError as exc:
             raise InputError([doc.problem(str(exc), "cast")]) from None
