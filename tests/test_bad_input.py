@@ -471,7 +471,8 @@ def test_a_scenario_naming_a_missing_cast_folder_is_reported_at_its_cast_line(tm
     path = scenario_with(tmp_path, 'cast = "product-team"', 'cast = "./no-such-cast"')
     result = run("plan", path)
     assert result.code == 2
-    assert f"{path}:{line_of(path, 'cast = ')}: cast: cast './no-such-cast': no cast folder with cast.toml" in result.err
+    where = f"{path}:{line_of(path, 'cast = ')}: cast:"
+    assert f"{where} cast './no-such-cast': no cast folder with cast.toml" in result.err
 
 
 def test_many_dangling_references_are_reported_in_linear_time(tmp_path: Path) -> None:
