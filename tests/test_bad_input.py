@@ -350,7 +350,10 @@ def test_problems_of_cast_files_come_out_together(product_team: Path) -> None:
     )
     sam = product_team / "sam.toml"
     sam.write_text(sam.read_text(encoding="utf-8") + '\ncolour = "blue"\n', encoding="utf-8")
+    morgan = product_team / "morgan.toml"
+    morgan.write_text(morgan.read_text(encoding="utf-8").replace('hand_to = "taylor"', 'hand_to = "tay"', 1))
     result = run("roles", "validate", product_team)
+    assert "hand_to: no persona 'tay' in this cast" in result.err, "a broken cast.toml hides no persona problem"
     cast = product_team / "cast.toml"
     assert f"{cast}:{line_of(cast, 'name = 3')}: name: expected text in quotes, got 3" in result.err
     assert "sam.toml" in result.err and "unknown key 'colour'" in result.err

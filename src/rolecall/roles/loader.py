@@ -62,6 +62,8 @@ def load_cast(folder: Path) -> Cast:
         persona_docs[persona.id] = doc
         personas.append(persona)
     if manifest is None or manifest_doc is None:
+        # Check what the personas say of each other anyway, so one run shows every problem.
+        problems.extend(_cross_check(None, None, personas, persona_docs, broken))
         raise InputError(problems)
     if not personas and not problems:
         problems.append(Problem(folder, "cast has no persona files (<id>.toml beside cast.toml)"))
@@ -103,8 +105,8 @@ def _ordered(
 
 
 def _cross_check(
-    manifest: CastManifest,
-    manifest_doc: TomlDocument,
+    manifest: CastManifest | None,
+    manifest_doc: TomlDocument | None,
     personas: list[Persona],
     docs: dict[str, TomlDocument],
     broken: set[str],
@@ -113,20 +115,22 @@ def _cross_check(
 
     Files that failed to load (``broken``) already have their own problems;
     references to them count as known so one typo does not cascade into a
-    screenful of 'no persona' errors.
+    screenful of 'no persona' errors. Without a manifest (it failed to load),
+    only what the personas say of each other is checked.
     """
     problems: list[Problem] = []
     ids = {p.id for p in personas} | broken
-    caps = {c.id for c in manifest.capability}
+    declared = manifest.capability if manifest is not None else ()
+    caps = {c.id for c in declared}
     owners: dict[str, list[str]] = {c: [] for c in caps}
     for persona in personas:
         for owned in persona.owns:
             owners.setdefault(owned.capability, []).append(persona.id)
 
     first_cap: dict[str, int] = {}
-    for i, cap in enumerate(manifest.capability):
+    for i, cap in enumerate(declared):
         known_at = first_cap.setdefault(cap.id, i)
-        if known_at != i:
+        if known_at != i and manifest_doc is not None:
             problems.append(
                 manifest_doc.problem(
                     f"capability '{cap.id}' is already declared at capability[{known_at}]", f"capability[{i}].id"
@@ -140,8 +144,8 @@ def _cross_check(
                 docs[persona.id].problem(f"handle '{persona.handle}' is also used by {', '.join(others)}", "handle")
             )
     for role, expected in (("orchestrator", "orchestrator"), ("verifier", "verifier")):
-        pid = getattr(manifest, role)
-        if pid is None:
+        pid = getattr(manifest, role, None)
+        if pid is None or manifest_doc is None:
             continue
         if pid in broken:
             continue
@@ -159,11 +163,11 @@ def _cross_check(
         doc = docs[persona.id]
         owned_ids = set(persona.owned_ids())
         for i, item in enumerate(persona.owns):
-            if item.capability not in caps:
+            if manifest is not None and item.capability not in caps:
                 problems.append(doc.problem(_unknown_capability(item.capability, caps), f"owns[{i}].capability"))
         for i, never in enumerate(persona.never):
             where = f"never[{i}]"
-            if never.capability not in caps:
+            if manifest is not None and never.capability not in caps:
                 problems.append(doc.problem(_unknown_capability(never.capability, caps), f"{where}.capability"))
             if never.capability in owned_ids:
                 problems.append(
@@ -205,8 +209,8 @@ def _cross_check(
     problems.extend(_check_fallbacks(personas, docs, owners))
     for persona in personas:
         problems.extend(_check_templates(persona, docs[persona.id]))
-    for i, cap in enumerate(manifest.capability):
-        if not owners.get(cap.id) and not broken:
+    for i, cap in enumerate(declared):
+        if not owners.get(cap.id) and not broken and manifest_doc is not None:
             problems.append(
                 manifest_doc.problem(
                     f"capability '{cap.id}' is owned by no persona; add it to some persona's owns",
