@@ -11,6 +11,7 @@ or to find where an unterminated string starts.
 
 from __future__ import annotations
 
+import contextlib
 import re
 
 __all__ = ["KeyLines", "format_loc", "unterminated_string_line"]
@@ -80,7 +81,9 @@ class KeyLines:
         self._toks = _tokens(text)
         self._i = 0
         self._counts: dict[str, int] = {}
-        self._scan()
+        # Absurdly deep nesting: the keys found before the limit are all that can be located.
+        with contextlib.suppress(RecursionError):
+            self._scan()
 
     def line_of(self, field: str) -> int | None:
         """The line of ``field`` or, failing that, of its nearest written parent."""
@@ -119,6 +122,8 @@ class KeyLines:
             if value == "[":
                 table = self._header()
                 self._record(table, line)
+                if table.endswith("]"):  # [[task]] also locates 'task' itself, e.g. for "expected a table"
+                    self._record(table[: table.rfind("[")], line)
                 continue
             keys = self._key()
             if not keys or self._peek()[1] != "=":

@@ -130,7 +130,8 @@ def _check_depth(data: Any, path: Path | None, text: str) -> None:
         value, depth, loc = stack.pop()
         if depth > MAX_DEPTH:
             field = format_loc(loc[:MAX_DEPTH])
-            raise InputError.single(path, f"nested more than {MAX_DEPTH} levels deep", field)
+            line = KeyLines(text).line_of(field)
+            raise InputError.single(path, f"nested more than {MAX_DEPTH} levels deep", field, line)
         if isinstance(value, dict):
             stack.extend((v, depth + 1, (*loc, k)) for k, v in value.items())
         elif isinstance(value, list):

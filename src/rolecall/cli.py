@@ -187,9 +187,9 @@ def _check_destinations(args: argparse.Namespace) -> None:
     if args.golden and args.update_golden:
         check_output_dir(Path(args.golden), "--golden")
     elif args.golden:
-        folder = Path(args.golden)
-        if folder.exists() and not folder.is_dir():
-            raise UsageError(f"--golden {folder}: is a file; expected the folder of golden transcripts")
+        from rolecall.files.writing import check_input_dir
+
+        check_input_dir(Path(args.golden), "--golden")
 
 
 def _golden(path: Path, text: str, update: bool) -> int:

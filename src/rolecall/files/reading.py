@@ -10,7 +10,17 @@ from pathlib import Path
 
 from rolecall.errors import InputError
 
-__all__ = ["MAX_FILE_BYTES", "MAX_LINE_BYTES", "iter_lines", "os_reason", "read_bytes", "read_stdin", "read_text"]
+__all__ = [
+    "MAX_FILE_BYTES",
+    "MAX_LINE_BYTES",
+    "is_dir",
+    "is_file",
+    "iter_lines",
+    "os_reason",
+    "read_bytes",
+    "read_stdin",
+    "read_text",
+]
 
 MAX_FILE_BYTES = 256 * 1024 * 1024
 """Larger than any scenario a person or a generator writes (100k tasks is about 20 MB);
@@ -33,6 +43,22 @@ _REASONS = {
 def os_reason(exc: OSError) -> str:
     """A short, stable reason for an OS error (no errno numbers, no Python names)."""
     return _REASONS.get(exc.errno or 0) or (exc.strerror or "cannot be read").lower()
+
+
+def is_file(path: Path) -> bool:
+    """Like ``Path.is_file``, but a path the OS refuses (too long, a NUL, a loop) is simply not a file."""
+    try:
+        return stat.S_ISREG(path.stat().st_mode)
+    except (OSError, ValueError):
+        return False
+
+
+def is_dir(path: Path) -> bool:
+    """Like ``Path.is_dir``, but a path the OS refuses is simply not a folder."""
+    try:
+        return stat.S_ISDIR(path.stat().st_mode)
+    except (OSError, ValueError):
+        return False
 
 
 def _reject_bad_name(path: Path) -> None:

@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import IO
 
 from rolecall.errors import UsageError
-from rolecall.files.reading import os_reason
+from rolecall.files.reading import is_dir, os_reason
 
-__all__ = ["atomic_writer", "check_output_dir", "check_output_file", "write_text_atomic"]
+__all__ = ["atomic_writer", "check_input_dir", "check_output_dir", "check_output_file", "write_text_atomic"]
 
 
 def _bad(option: str, path: Path, reason: str) -> UsageError:
@@ -69,10 +69,16 @@ def check_output_dir(path: Path, option: str = "-o") -> None:
     _probe_writable(existing, option, path)
 
 
+def check_input_dir(path: Path, option: str) -> None:
+    """``path`` may not exist yet, but it can never be a folder when it, or a folder above it, is a file."""
+    _reject_nul(path, option)
+    _nearest_existing(path, option)
+
+
 def check_output_file(path: Path, option: str) -> None:
     """``path`` can be (re)written as a file: not a folder, its folder exists or can be made and is writable."""
     _reject_nul(path, option)
-    if str(path).endswith(os.sep) or path.is_dir():
+    if str(path).endswith(os.sep) or is_dir(path):
         raise _bad(option, path, "is a folder; expected a file path")
     existing, _ = _nearest_existing(path.parent, option)
     _probe_writable(existing, option, path)

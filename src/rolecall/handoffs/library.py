@@ -7,7 +7,7 @@ from pathlib import Path
 
 from rolecall._resources import shipped_dir
 from rolecall.errors import InputError, Problem
-from rolecall.files.reading import read_text
+from rolecall.files.reading import is_dir, os_reason, read_text
 from rolecall.handoffs.catalogue import SPEAKER, TEMPLATES
 from rolecall.handoffs.template import Template, parse_template
 
@@ -53,9 +53,13 @@ def load_templates(folder: Path | None = None) -> TemplateLibrary:
     problems: list[Problem] = []
     base: dict[str, Template] = {}
     if folder is not None:
-        if not folder.is_dir():
-            what = "is not a folder" if folder.exists() else "does not exist"
-            raise InputError.single(folder, f"templates folder {what}")
+        if not is_dir(folder):
+            try:
+                folder.stat()
+                what = "is not a folder"
+            except (OSError, ValueError) as exc:
+                what = os_reason(exc) if isinstance(exc, OSError) else "is not a usable path"
+            raise InputError.single(folder, f"templates folder: {what}")
         for path in sorted(folder.glob(f"*{SUFFIX}")):
             if path.stem not in TEMPLATES:
                 known = ", ".join(f"{n}{SUFFIX}" for n in TEMPLATES)

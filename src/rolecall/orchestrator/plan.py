@@ -15,6 +15,7 @@ from typing import Literal
 
 from rolecall._toml import TomlDocument, read_toml
 from rolecall.errors import InputError, Problem, UsageError
+from rolecall.files.reading import is_file
 from rolecall.orchestrator.checks import Author, check_references
 from rolecall.orchestrator.graph import Graph, find_cycle, longest_paths, topological_order
 from rolecall.orchestrator.scenario import Scenario, Task
@@ -69,7 +70,7 @@ def plan_file(path: Path, cast: Cast | None = None) -> Plan:
     if cast is None:
         try:
             folder = cast_folder(scenario.cast, relative_to=path.parent)
-            if not (folder / MANIFEST_NAME).is_file():
+            if not is_file(folder / MANIFEST_NAME):
                 # The scenario names a cast that is not there: the scenario's line is the one to fix.
                 raise UsageError(f"cast '{scenario.cast}': no cast folder with {MANIFEST_NAME} at {folder}")
             cast = resolve_cast(scenario.cast, relative_to=path.parent)

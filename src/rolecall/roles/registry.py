@@ -8,6 +8,7 @@ from pathlib import Path
 from rolecall._model import IDENTIFIER_PATTERN
 from rolecall._resources import shipped_dir
 from rolecall.errors import InputError, UsageError
+from rolecall.files.reading import is_dir, is_file
 from rolecall.roles.cast import Cast
 from rolecall.roles.loader import MANIFEST_NAME, load_cast
 
@@ -40,16 +41,16 @@ def cast_folder(ref: str | Path, relative_to: Path | None = None) -> Path:
         return path
     # A bare name is a folder beside the scenario (or in the working directory for the
     # command line) when one exists there, otherwise a shipped cast.
-    if not re.match(IDENTIFIER_PATTERN, text):
+    if not re.match(IDENTIFIER_PATTERN, text) or len(text) > 64:
         raise UsageError(
             f"'{text}' is neither a cast name (lower-case letters, digits, '-', '_') nor a folder path; "
             f"shipped casts: {', '.join(shipped_casts()) or '(none found)'}"
         )
     local = (relative_to or Path.cwd()) / text
-    if (local / MANIFEST_NAME).is_file():
+    if is_file(local / MANIFEST_NAME):
         return local
     folder = shipped_dir("roles") / text
-    if not folder.is_dir():
+    if not is_dir(folder):
         known = ", ".join(shipped_casts()) or "(none found)"
         raise UsageError(f"unknown cast '{text}'; shipped casts: {known}; or pass a folder path")
     return folder
