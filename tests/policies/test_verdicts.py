@@ -103,3 +103,14 @@ def test_gate_requires_only_the_work_planned_before_the_gated_task(tmp_path: Pat
     )
     result = run_cli("check", scenario, "--policy", policy)
     assert result.code == 0, result.out
+
+
+def test_min_speedup_uses_the_one_defined_speedup(tmp_path: Path) -> None:
+    """Failed attempts add work done but never speed: planned work / makespan is the figure."""
+    scenario = tmp_path / "fallback.toml"
+    text = (SCENARIOS / "fallback-escalation.toml").read_text(encoding="utf-8")
+    scenario.write_text(text.replace("[expect]\n", "[expect]\nmin_speedup = 0.9\n", 1), encoding="utf-8")
+    result = run_cli("check", scenario, "--format", "json")
+    assert result.code == 1
+    failed = [e for e in json.loads(result.out)[0]["expectations"] if not e["passed"]]
+    assert failed and failed[0]["name"] == "speed-up at least 0.90x" and "0.30x" in failed[0]["detail"]

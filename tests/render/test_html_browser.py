@@ -124,3 +124,54 @@ def test_page_stays_usable_for_2000_tasks(tmp_path: Path, browser: Any) -> None:
     Select(browser.find_element("id", "persona-filter")).select_by_value("p03")
     assert [r.get_attribute("data-persona") for r in _visible(browser, "#timeline-svg g.row")] == ["p03"]
     browser.save_screenshot(str(ARTIFACTS / "synthetic-2000.png"))
+
+
+def _boxes(driver: Any, selector: str) -> list[dict[str, Any]]:
+    return [
+        {**el.rect, "lane": el.get_attribute("data-lane"), "title": el.find_element("css selector", "title")}
+        for el in driver.find_elements("css selector", selector)
+    ]
+
+
+def test_concurrent_work_of_one_persona_gets_a_lane_each(tmp_path: Path, browser: Any) -> None:
+    from tests.render.runs import two_at_once
+
+    out = tmp_path / "out"
+    assert run_cli("replay", two_at_once(tmp_path), "-o", out).code == 0
+    browser.get((out / "transcript.html").as_uri())
+    row = browser.find_element("css selector", '#timeline-svg g.row[data-persona="local"]')
+    assert row.get_attribute("data-lanes") == "2"
+    bars = _boxes(browser, '#timeline-svg g.row[data-persona="local"] rect.bar')
+    assert sorted(b["lane"] for b in bars) == ["0", "0", "1"]
+    for i, a in enumerate(bars):
+        for b in bars[i + 1 :]:
+            apart_x = a["x"] + a["width"] <= b["x"] + 0.5 or b["x"] + b["width"] <= a["x"] + 0.5
+            apart_y = a["y"] + a["height"] <= b["y"] or b["y"] + b["height"] <= a["y"]
+            assert apart_x or apart_y, "two bars of one persona drawn over each other"
+    assert len({b["y"] for b in bars}) == 2
+    ARTIFACTS.mkdir(exist_ok=True)
+    browser.save_screenshot(str(ARTIFACTS / "lanes-two-at-once.png"))
+
+
+def test_failed_attempts_reviews_and_rework_are_drawn_and_labelled_apart(tmp_path: Path, browser: Any) -> None:
+    for scenario in ("fallback-escalation", "evaluator-optimizer"):
+        assert run_cli("replay", SCENARIOS / f"{scenario}.toml", "-o", tmp_path / scenario).code in (0, 1)
+    browser.get((tmp_path / "fallback-escalation" / "transcript.html").as_uri())
+    failed = browser.find_elements("css selector", "#timeline-svg rect.bar.failed")
+    assert len(failed) == 4
+    tips = [el.find_element("css selector", "title").get_attribute("textContent") for el in failed]
+    assert [t.split(": ", 1)[1].split(",")[0] for t in tips] == [f"failed attempt {n}" for n in range(1, 5)]
+    assert not browser.find_elements("css selector", "#timeline-svg rect.bar.failed.critical")
+    done = browser.find_elements("css selector", "#timeline-svg rect.bar.work")
+    assert done and all("failed" not in el.get_attribute("class") for el in done)
+    legend = browser.find_element("id", "timeline-legend").text
+    for words in ("failed attempt", "review", "rework", "critical path", "one lane per slot"):
+        assert words in legend
+    ARTIFACTS.mkdir(exist_ok=True)
+    browser.save_screenshot(str(ARTIFACTS / "fallback-escalation.png"))
+    browser.get((tmp_path / "evaluator-optimizer" / "transcript.html").as_uri())
+    assert len(browser.find_elements("css selector", "#timeline-svg rect.bar.review")) == 2
+    rework = browser.find_elements("css selector", "#timeline-svg rect.bar.rework")
+    assert len(rework) == 1
+    assert "rework round 2" in rework[0].find_element("css selector", "title").get_attribute("textContent")
+    browser.save_screenshot(str(ARTIFACTS / "evaluator-optimizer.png"))

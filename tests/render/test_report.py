@@ -3,10 +3,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from rolecall.figures import duration
 from rolecall.orchestrator import Coordinator, plan_file
-from rolecall.render._format import duration, percent_faster
 from rolecall.render.report import report_text
 from tests.conftest import SCENARIOS, run_cli
+from tests.render.runs import events_of, two_at_once
 
 
 def test_authentication_report_states_times_the_events_imply() -> None:
@@ -18,8 +19,8 @@ def test_authentication_report_states_times_the_events_imply() -> None:
     assert final.sequential_time == busy == 480
     assert final.makespan == last_end - first_work == 180
     text = report_text(events)
-    assert f"**Time:** {duration(180)} in parallel against {duration(480)} of work" in text
-    assert f"{percent_faster(480, 180)} saved" in text and "62% saved" in text
+    assert f"| makespan | {duration(180)} |" in text and f"| planned work | {duration(480)} |" in text
+    assert "| speed-up | 2.67x (62% less time than one after another) |" in text
 
 
 def test_inventory_report_has_one_row_per_agent_that_worked() -> None:
@@ -57,3 +58,58 @@ def test_transcript_ends_with_the_report_and_keeps_a_ledger() -> None:
     assert text.index("## Final report") < text.index("## Summary")
     assert "**Progress**: 3/18 tasks complete (17%)" in text
     assert "  - [x] Task 1.1: Database schema for the users table ✓" in text
+
+
+def _agent_rows(text: str) -> dict[str, dict[str, str]]:
+    """The agent table as agent name -> column -> cell."""
+    table = text[text.index("## Agent performance") : text.index("## Phases")]
+    rows = [[c.strip() for c in line.strip("|").split(" | ")] for line in table.splitlines() if line.startswith("| ")]
+    return {row[0]: dict(zip(rows[0], row, strict=True)) for row in rows[1:]}
+
+
+def _minutes(text: str) -> int:
+    hours = re.search(r"(\d+)h", text)
+    mins = re.search(r"(\d+)m", text)
+    return (int(hours.group(1)) * 60 if hours else 0) + (int(mins.group(1)) if mins else 0)
+
+
+def test_busy_and_idle_are_per_slot_and_never_above_the_makespan(tmp_path: Path) -> None:
+    events = events_of(two_at_once(tmp_path))
+    makespan = events[-1].makespan
+    assert makespan == 90
+    row = _agent_rows(report_text(events))["Local model"]
+    assert row["Slots"] == "2"
+    assert _minutes(row["Busy"]) == 75 and _minutes(row["Idle"]) == 15  # 2h 30m of activity over 2 slots
+    stripe = events_of(SCENARIOS / "stripe-subscription.toml")
+    for name, row in _agent_rows(report_text(stripe)).items():
+        if row["Busy"] != "-":
+            assert _minutes(row["Busy"]) + _minutes(row["Idle"]) == stripe[-1].makespan, name
+
+
+def test_critical_path_advice_names_tied_tasks_together_never_one_alone() -> None:
+    text = report_text(events_of(SCENARIOS / "stripe-subscription.toml"))
+    advice = text[text.index("## Optimisation opportunities") :]
+    shortening = next(line for line in advice.splitlines() if "shortening" in line and "shortens the run" in line)
+    # design-stripe (45m) runs beside design-pricing-ui (45m): shortening it alone changes nothing.
+    assert "design-stripe" not in shortening
+    assert "design-stripe with design-pricing-ui" in advice
+    for task in ("subscription-migrations", "checkout-action", "checkout-integration", "test-subscriptions"):
+        assert task in shortening
+
+
+def test_critical_path_advice_in_sequential_mode_does_not_single_out_the_path() -> None:
+    text = report_text(events_of(SCENARIOS / "sequential-auth.toml"))
+    assert "shortening any task shortens the run" in text
+    assert "each lies on every critical path" not in text
+
+
+def test_blocked_run_gets_a_short_report() -> None:
+    text = report_text(events_of(SCENARIOS / "prerequisites-no-go.toml"))
+    assert "speed-up" not in text.lower() and "Critical path" not in text and "Optimisation" not in text
+    assert "0m in parallel" not in text and "n/a" not in text
+    missing = text[text.index("## Missing prerequisites") : text.index("## Not started")]
+    assert missing.count("Stripe MCP server") == 1 and missing.count("STRIPE_SECRET_KEY") == 1
+    assert "The user must provide them" in missing and "Reese (@resource-verifier) checks" in missing
+    not_started = text[text.index("## Not started") :]
+    for task in ("design-portal", "design-billing-page", "portal-session-action", "billing-page", "deploy-portal"):
+        assert not_started.count(f"`{task}`") == 1

@@ -30,6 +30,8 @@ TEMPLATES: dict[str, frozenset[str]] = {
     # The verifier's prerequisites report and verdict.
     "gate-report": frozenset({"verifier", "verifier_handle", "checks", "verdict", "missing", "next_phase"}),
     "phase-start": frozenset({"orchestrator", "phase", "title", "mode", "count", "team", "agents"}),
+    # A stream starts: it runs alongside the phases, so it is announced apart from them.
+    "stream-start": frozenset({"orchestrator", "phase", "title", "mode", "count", "team", "agents"}),
     "phase-finish": frozenset({"orchestrator", "phase", "title", "finished", "failed", "skipped", "duration"}),
     "checkin": frozenset(
         {
@@ -47,13 +49,21 @@ TEMPLATES: dict[str, frozenset[str]] = {
             "elapsed",
         }
     ),
-    "decision": frozenset({"question", "options", "recommendation", "answer", "outcome"}),
+    # ``approval``: who approved (the user, as scripted) and what the orchestrator does next.
+    "decision": frozenset({"question", "options", "recommendation", "answer", "approval", "outcome"}),
     "run-summary": frozenset(
         {
             "orchestrator",
             "title",
             "outcome",
             "reason",
+            # ``result`` and ``figures`` are whole sentences (a blocked run words them differently);
+            # the figures' names and meanings are those of rolecall.figures.
+            "result",
+            "figures",
+            "planned_work",
+            "work_done",
+            "critical_path",
             "makespan",
             "sequential",
             "speedup",
@@ -74,6 +84,7 @@ SPEAKER: dict[str, str] = {
     "redirect": "orchestrator",
     "gate-report": "verifier",
     "phase-start": "orchestrator",
+    "stream-start": "orchestrator",
     "phase-finish": "orchestrator",
     "checkin": "orchestrator",
     "decision": "orchestrator",

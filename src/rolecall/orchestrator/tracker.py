@@ -334,7 +334,7 @@ class Tracker:
                 f", {skipped} skipped by decisions" if skipped else ""
             )
         elif outcome == "failed":
-            reason = f"{self.counts['failed']} task(s) failed after retries, fallbacks and escalation"
+            reason = f"{count(self.counts['failed'], 'task')} failed after retries, fallbacks and escalation"
         else:
             reason = self.stop_reason
         self.emit(

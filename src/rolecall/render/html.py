@@ -2,9 +2,12 @@
 
 The page holds the transcript (the Markdown transcript's own wording, split per
 event and coloured per persona, with violations and redirects highlighted), a
-persona filter, an SVG timeline with one row per persona and one bar per
-activity on the virtual clock (the critical path marked), the final report and
-the handoff graph. Everything is computed from the events.
+persona filter, an SVG timeline and the handoff graph. The timeline has one
+row per persona and, inside it, one lane per slot the persona worked in at
+once, so parallel work never hides behind other work; each activity is a bar
+on the virtual clock, the critical path outlined, failed attempts, reviews and
+rework drawn and labelled apart, with a legend. Everything is computed from
+the events.
 """
 
 from __future__ import annotations
@@ -12,12 +15,16 @@ from __future__ import annotations
 import html
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
+from rolecall._words import count, outcome_words
+from rolecall.figures import Figure
 from rolecall.handoffs import TemplateLibrary
 from rolecall.orchestrator import events as ev
-from rolecall.render._format import duration
+from rolecall.render.lanes import Lanes
 from rolecall.render.markdown import MarkdownTranscript, clock
+from rolecall.render.mermaid import GANTT_LEGEND
 
 __all__ = ["HtmlPage", "html_page"]
 
@@ -27,6 +34,25 @@ _PALETTE = (
 )  # fmt: skip
 _HIGHLIGHT = {"violation": "violation", "redirect": "redirect", "task_failed": "failure", "escalation": "failure"}
 _ROW, _BAR, _LEFT, _WIDTH = 28, 18, 150, 1000
+_MARK = {"failed": "✗ failed", "review": "review", "rework": "rework"}
+_LEGEND = (
+    ("work", "work"),
+    ("work critical", "work on the critical path"),
+    ("failed", "failed attempt"),
+    ("review", "review"),
+    ("rework", "rework after review"),
+)
+
+
+class _Bar:
+    """One activity on the timeline; a work attempt turns into a failed one when its task_failed arrives."""
+
+    __slots__ = ("critical", "end", "kind", "label", "lane", "persona", "start", "task")
+
+    def __init__(self, persona: str, task: str, kind: str, label: str, lane: int, start: int, end: int) -> None:
+        self.persona, self.task, self.kind, self.label = persona, task, kind, label
+        self.lane, self.start, self.end = lane, start, end
+        self.critical = False
 
 
 class HtmlPage:
@@ -38,29 +64,69 @@ class HtmlPage:
         self.kind: dict[int, str] = {}
         self.start: ev.RunStarted | None = None
         self.final: ev.RunFinished | None = None
-        self.bars: list[tuple[str, str, str, int, int, bool]] = []  # persona, task, activity, start, end, critical
+        self.bars: list[_Bar] = []
+        self.lanes = Lanes()
+        self._open: dict[tuple[str, str], _Bar] = {}
         self.edges: dict[tuple[str, str], int] = {}
         self.redirect_edges: dict[tuple[str, str], int] = {}
         self.critical: set[str] = set()
+        self.summary: dict[str, str] = {}
+
+        self._on: dict[type, Callable[[Any], None]] = {
+            ev.TaskStarted: self._start,
+            ev.TaskFailed: self._failed,
+            ev.TaskFinished: self._closed,
+            ev.TaskSubmitted: self._closed,
+            ev.Handoff: self._handoff,
+            ev.Redirect: self._redirect,
+            ev.RunStarted: self._run_started,
+            ev.RunFinished: self._run_finished,
+        }
 
     def __call__(self, event: ev.Event) -> None:
         self.transcript(event)
         self.kind[event.seq] = event.kind
         self.actor[event.seq] = event.persona if isinstance(event, ev.TaskStarted | ev.TaskFinished) else event.actor
-        if isinstance(event, ev.TaskStarted):
-            critical = event.task in self.critical and event.activity == "work"
-            self.bars.append((event.persona, event.task, event.activity, event.at, event.at + event.duration, critical))
-        elif isinstance(event, ev.Handoff):
-            key = (event.from_persona, event.to_persona)
-            self.edges[key] = self.edges.get(key, 0) + 1
-        elif isinstance(event, ev.Redirect):
-            key = (event.from_persona, event.to_persona)
-            self.redirect_edges[key] = self.redirect_edges.get(key, 0) + 1
-        elif isinstance(event, ev.RunStarted):
-            self.start = event
-            self.critical = {t.id for t in event.plan if t.critical}
-        elif isinstance(event, ev.RunFinished):
-            self.final = event
+        on = self._on.get(type(event))
+        if on is not None:
+            on(event)
+
+    def _failed(self, event: ev.TaskFailed) -> None:
+        bar = self._open.pop((event.task, event.persona), None)
+        if bar is not None:
+            bar.kind, bar.label, bar.critical = "failed", f"failed attempt {event.attempt}", False
+
+    def _closed(self, event: ev.TaskFinished | ev.TaskSubmitted) -> None:
+        self._open.pop((event.task, event.persona), None)
+
+    def _handoff(self, event: ev.Handoff) -> None:
+        key = (event.from_persona, event.to_persona)
+        self.edges[key] = self.edges.get(key, 0) + 1
+
+    def _redirect(self, event: ev.Redirect) -> None:
+        key = (event.from_persona, event.to_persona)
+        self.redirect_edges[key] = self.redirect_edges.get(key, 0) + 1
+
+    def _run_started(self, event: ev.RunStarted) -> None:
+        self.start = event
+        self.critical = {t.id for t in event.plan if t.critical}
+        self.summary = {t.id: t.summary for t in event.plan}
+
+    def _run_finished(self, event: ev.RunFinished) -> None:
+        self.final = event
+
+    def _start(self, event: ev.TaskStarted) -> None:
+        end = event.at + event.duration
+        lane = self.lanes.place(event.persona, event.at, end)
+        if event.activity == "work":
+            label = "work" if event.attempt == 1 else f"attempt {event.attempt}"
+        else:
+            label = f"{event.activity} round {event.attempt}"
+        bar = _Bar(event.persona, event.task, event.activity, label, lane, event.at, end)
+        if event.activity == "work":
+            bar.critical = event.task in self.critical
+            self._open[(event.task, event.persona)] = bar
+        self.bars.append(bar)
 
     # -- page -------------------------------------------------------------------
 
@@ -69,7 +135,8 @@ class HtmlPage:
         if start is None:
             return "<!doctype html><title>rolecall</title><p>incomplete event stream</p>\n"
         colour = {p.id: _PALETTE[i % len(_PALETTE)] for i, p in enumerate(start.personas)}
-        worked = [p for p in start.personas if any(b[0] == p.id for b in self.bars) or p.id == start.orchestrator]
+        busy = {b.persona for b in self.bars}
+        worked = [p for p in start.personas if p.id in busy or p.id == start.orchestrator]
         # Persona ids are constrained to [a-z0-9_-] when read, so they are safe as class names.
         css = "\n".join(f".p-{p.id} {{ --c: {colour[p.id]}; }}" for p in start.personas)
         options = "".join(
@@ -78,13 +145,20 @@ class HtmlPage:
             for p in worked
         )
         figures = ""
-        if self.final is not None:
+        numbers = self.transcript.figures.figures()
+        if self.final is not None and numbers is not None:
             f = self.final
+            # The same figures, named the same way, as the summary, transcript and report.
+            named: tuple[Figure, ...] = (
+                ("planned_work",) if numbers.blocked else ("planned_work", "work_done", "makespan", "critical_path")
+            )
+            told = ", ".join(numbers.text(name) for name in named)
+            if not numbers.blocked:
+                told += f"; {numbers.text('speedup')}"
             figures = (
-                f"<p class=figures><b>{html.escape(f.outcome.replace('_', ' '))}</b>: {html.escape(f.reason)}. "
-                f"Makespan {duration(f.makespan)}, work {duration(f.sequential_time)}, "
-                f"critical path {duration(f.critical_time)}; {f.tasks} tasks, {f.handoffs} handoffs, "
-                f"{f.redirects} redirects.</p>"
+                f"<p class=figures><b>{html.escape(outcome_words(f.outcome))}</b>: {html.escape(f.reason)}. "
+                f"{html.escape(told[:1].upper() + told[1:])}.<br>{count(f.tasks, 'task')}, "
+                f"{count(f.handoffs, 'handoff')}, {count(f.redirects, 'redirect')}.</p>"
             )
         body = [
             f"<header><h1>{html.escape(start.title)}</h1><p><b>Request:</b> {html.escape(start.request)}</p>{figures}",
@@ -108,7 +182,8 @@ class HtmlPage:
             kind = self.kind.get(seq, "")
             persona = self.actor.get(seq, "")
             if kind == "run_finished":
-                block = [row for row in block if not row.startswith("    ")]  # the SVG replaces Mermaid
+                # The SVG timeline replaces the Mermaid diagrams and their legend.
+                block = [row for row in block if not row.startswith("    ") and row != GANTT_LEGEND]
             extra = _HIGHLIGHT.get(kind, "")
             out.append(
                 f'<div class="msg p-{_attr(persona)} {extra}" data-persona="{_attr(persona)}" '
@@ -118,11 +193,14 @@ class HtmlPage:
         return out
 
     def _timeline(self, start: ev.RunStarted, colour: dict[str, str]) -> str:
-        rows = [p for p in start.personas if any(b[0] == p.id for b in self.bars)]
-        end = max((b[4] for b in self.bars), default=1) or 1
+        by_persona: dict[str, list[_Bar]] = {}
+        for bar in self.bars:
+            by_persona.setdefault(bar.persona, []).append(bar)
+        rows = [p for p in start.personas if p.id in by_persona]
+        end = max((b.end for b in self.bars), default=1) or 1
         scale = _WIDTH / end
-        height = _ROW * len(rows) + 30
-        parts = [f'<svg id="timeline-svg" width="{_LEFT + _WIDTH + 20}" height="{height}" role="img">']
+        height = _ROW * sum(self.lanes.used(p.id) for p in rows) + 30
+        parts = [_legend(), f'<svg id="timeline-svg" width="{_LEFT + _WIDTH + 20}" height="{height}" role="img">']
         step = _tick(end)
         for t in range(0, end + 1, step):
             x = _LEFT + t * scale
@@ -130,23 +208,37 @@ class HtmlPage:
                 f'<line class=tick x1="{x:.1f}" x2="{x:.1f}" y1="0" y2="{height - 20}"/>'
                 f'<text class=tick x="{x:.1f}" y="{height - 5}">{clock(t)}</text>'
             )
-        index = {p.id: i for i, p in enumerate(rows)}
+        top = 0
         for p in rows:
-            y = index[p.id] * _ROW
+            lanes = self.lanes.used(p.id)
+            name = f"{html.escape(p.icon)} {html.escape(p.name)}"
             parts.append(
-                f'<g class="row p-{_attr(p.id)}" data-persona="{_attr(p.id)}"><text x="4" y="{y + 16}">'
-                f"{html.escape(p.icon)} {html.escape(p.name)}</text>"
+                f'<g class="row p-{_attr(p.id)}" data-persona="{_attr(p.id)}" data-lanes="{lanes}">'
+                f'<text x="4" y="{top + 16}">{name}</text>'
             )
-            for persona, task, activity, s, e, critical in self.bars:
-                if persona != p.id:
-                    continue
-                cls = "bar critical" if critical else "bar"
+            # Each slot the persona worked in at once is a lane of its own, labelled from the second on.
+            parts += [
+                f'<text class=lane x="{_LEFT - 6}" y="{top + lane * _ROW + 16}">slot {lane + 1}</text>'
+                for lane in range(1, lanes)
+            ]
+            for bar in by_persona[p.id]:
+                y = top + bar.lane * _ROW
+                cls = f"bar {bar.kind}" + (" critical" if bar.critical else "")
+                summary = self.summary.get(bar.task, bar.task)
+                tip = f"{summary} [{bar.task}]: {bar.label}, {clock(bar.start)}-{clock(bar.end)}"
+                width = max((bar.end - bar.start) * scale, 1.5)
+                x = _LEFT + bar.start * scale
                 parts.append(
-                    f'<rect class="{cls} {_attr(activity)}" data-task="{_attr(task)}" x="{_LEFT + s * scale:.1f}" '
-                    f'y="{y + 4}" width="{max((e - s) * scale, 1.5):.1f}" height="{_BAR}" fill="{colour[p.id]}">'
-                    f"<title>{html.escape(task)} ({html.escape(activity)}, {clock(s)}-{clock(e)})</title></rect>"
+                    f'<rect class="{_attr(cls)}" data-task="{_attr(bar.task)}" data-lane="{bar.lane}" '
+                    f'x="{x:.1f}" y="{y + 4}" width="{width:.1f}" '
+                    f'height="{_BAR}" fill="{colour[p.id]}"><title>{html.escape(tip)}</title></rect>'
                 )
+                mark = _MARK.get(bar.kind, "")
+                # Written on the bar too, so a failed attempt reads as one without hovering; only where it fits.
+                if mark and width >= 7 * len(mark):
+                    parts.append(f'<text class=mark x="{x + 4:.1f}" y="{y + 17}">{html.escape(mark)}</text>')
             parts.append("</g>")
+            top += lanes * _ROW
         parts.append("</svg>")
         return "".join(parts)
 
@@ -164,14 +256,14 @@ class HtmlPage:
                  '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" '
                  'orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z"/></marker></defs>']  # fmt: skip
         for edges, cls in ((self.edges, "edge"), (self.redirect_edges, "edge redirect-edge")):
-            for (a, b), count in edges.items():
+            for (a, b), times in edges.items():
                 (x1, y1), (x2, y2) = pos[a], pos[b]
                 dx, dy = x2 - x1, y2 - y1
                 length = math.hypot(dx, dy) or 1
                 x2, y2 = x2 - dx / length * 22, y2 - dy / length * 22
                 parts.append(
                     f'<line class="{cls}" x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" '
-                    f'marker-end="url(#arrow)"><title>{html.escape(a)} -&gt; {html.escape(b)}: {count}</title></line>'
+                    f'marker-end="url(#arrow)"><title>{html.escape(a)} -&gt; {html.escape(b)}: {times}</title></line>'
                 )
         for p in involved:
             x, y = pos[p.id]
@@ -182,6 +274,16 @@ class HtmlPage:
             )
         parts.append("</svg>")
         return "".join(parts)
+
+
+def _legend() -> str:
+    """What each kind of bar means, drawn with the bars' own classes so it cannot drift from them."""
+    items = "".join(
+        f'<span class=key><svg width="26" height="14"><rect class="bar {cls}" x="1" y="1" width="24" height="12" '
+        f'fill="#8a8a8a"/></svg>{html.escape(meaning)}</span>'
+        for cls, meaning in _LEGEND
+    )
+    return f'<p id="timeline-legend">{items}<span class=key>one lane per slot a persona works in at once</span></p>'
 
 
 def _attr(value: str) -> str:
@@ -256,9 +358,15 @@ section {{ margin-top: 18px; overflow-x: auto; }}
 .msg table {{ border-collapse: collapse; }} .msg td {{ border: 1px solid #ddd; padding: 1px 6px; }}
 .hidden {{ display: none; }}
 svg text {{ font-size: 12px; fill: #222; }}
-.tick {{ stroke: #eee; fill: #777; font-size: 10px; }}
+.tick {{ stroke: #eee; fill: #777; font-size: 10px; }} text.tick {{ stroke: none; }}
+.mark {{ font-size: 10px; fill: #333; pointer-events: none; }}
 .bar {{ opacity: 0.85; }} .bar.critical {{ stroke: #000; stroke-width: 2; }}
-.bar.review {{ opacity: 0.5; }} .bar.rework {{ opacity: 0.65; }}
+.bar.failed {{ fill-opacity: 0.25; stroke: #d62728; stroke-width: 2; stroke-dasharray: 4 2; }}
+.bar.review {{ fill-opacity: 0.45; stroke: #333; stroke-width: 1; stroke-dasharray: 1 2; }}
+.bar.rework {{ fill-opacity: 0.6; stroke: #333; stroke-width: 1; stroke-dasharray: 6 2; }}
+.lane {{ text-anchor: end; fill: #777; font-size: 10px; }}
+#timeline-legend {{ margin: 4px 0 8px; }} .key {{ margin-right: 14px; white-space: nowrap; }}
+.key svg {{ vertical-align: middle; margin-right: 4px; }}
 .edge {{ stroke: #888; stroke-width: 1.5; }} .redirect-edge {{ stroke: #d62728; stroke-dasharray: 5 3; }}
 .node text {{ text-anchor: middle; }}
 {css}

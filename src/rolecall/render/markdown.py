@@ -5,21 +5,30 @@ every message names its speaker with their @handle and the virtual time, and
 handoffs, redirects, gate reports, check-ins and the summary are rendered from
 the (user-editable) templates. Events are consumed one at a time, so a large
 run renders while it streams.
+
+A stream runs alongside the phases, so it gets no section of its own that the
+next phase's work would land in: its start is marked with a bold "Stream:"
+line and every message about its work carries ``[stream title]``, under the
+heading of whichever phase is running at the time.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
-from rolecall._words import count
+from rolecall._words import count, joined, outcome_words
+from rolecall.figures import FiguresTally, duration, said
 from rolecall.handoffs import TemplateLibrary, load_templates
 from rolecall.orchestrator import events as ev
-from rolecall.render._format import duration, percent_faster, speedup
 from rolecall.render.mermaid import MermaidBuilder
+from rolecall.render.numbering import PhaseNumbers
 from rolecall.render.report import ReportBuilder
 
 __all__ = ["MarkdownTranscript", "clock", "markdown_transcript"]
+
+_SCRIPTED = "by the user (scripted answer in the scenario)"
+_STREAM_HEADING = "**Stream: {title}** (runs alongside the phases; work waits for it only at gates and dependencies)"
 
 
 def clock(minutes: int) -> str:
@@ -34,7 +43,14 @@ def _first_line(text: str) -> str:
 
 
 def _quote(text: str) -> list[str]:
-    return [f"> {line}" if line else ">" for line in text.split("\n")]
+    return [f"> {line}" if line else ">" for line in text.rstrip("\n").split("\n")]
+
+
+def _phase_words(title: str) -> str:
+    """ "Design" reads as "design phase"; "Backend API" stays as written."""
+    if title[:1].isupper() and title[1:] == title[1:].lower():
+        return title[:1].lower() + title[1:]
+    return title
 
 
 class MarkdownTranscript:
@@ -55,12 +71,23 @@ class MarkdownTranscript:
         self.line_of: dict[int, int] = {}
         self.report = ReportBuilder()
         self.diagrams = MermaidBuilder()
+        self._handlers: dict[str, Callable[[Any], None]] = {}
+        self._numbers = PhaseNumbers()
+        self._marker = ""
         self._started: set[str] = set()
         self._ended: dict[str, str] = {}  # task -> "done" | "skipped" | "failed"
         self._redirects: dict[str, ev.Redirect] = {}
         self._phase_done: dict[str, list[str]] = {}
         self._unreached: list[ev.TaskUnreached] = []
+        self._tried: dict[str, list[str]] = {}  # task -> personas that worked on it, in order
+        self._exhausted: set[str] = set()  # tasks whose review loop ran out
+        self._verdict: ev.GateVerdict | None = None
         self._title = ""
+
+    @property
+    def figures(self) -> FiguresTally:
+        """The run's figures, tallied once for the transcript and its report."""
+        return self.report.tally
 
     # -- helpers ---------------------------------------------------------------
 
@@ -73,7 +100,7 @@ class MarkdownTranscript:
         return person.handle if person else f"@{pid}"
 
     def _speaker(self, pid: str) -> str:
-        return f"**{self._name(pid)}** ({self._handle(pid)})"
+        return f"{self._marker}**{self._name(pid)}** ({self._handle(pid)})"
 
     def _say(self, event: ev.EventBase, text: str, who: str | None = None) -> None:
         self._out.append(f"`[{clock(event.at)}]` {self._speaker(who or event.actor)}: {text}")
@@ -89,13 +116,30 @@ class MarkdownTranscript:
     def _summary(self, task_id: str) -> str:
         return str(self._tasks.get(task_id, {}).get("summary", task_id))
 
+    def _stream_of(self, event: ev.Event) -> str:
+        """The title of the stream an event belongs to, or empty: its messages carry the stream's marker."""
+        streams = self._numbers.streams
+        fields = event.__dict__
+        phase = fields.get("phase")
+        if not isinstance(phase, str):
+            task = fields.get("task")
+            if isinstance(event, ev.Handoff):
+                task = (event.deliverables or event.feeds or ("",))[0]
+            planned = self._plan.get(task) if isinstance(task, str) else None
+            phase = planned.phase if planned is not None else None
+        return streams.get(phase, "") if isinstance(phase, str) else ""
+
     # -- events ----------------------------------------------------------------
 
     def __call__(self, event: ev.Event) -> None:
-        handler = getattr(self, f"_on_{event.kind}")
+        handler = self._handlers.get(event.kind)
+        if handler is None:
+            handler = self._handlers[event.kind] = getattr(self, f"_on_{event.kind}")
         self.line_of[event.seq] = len(self._out) + 1  # where this event's text starts
         self.report(event)
         self.diagrams(event)
+        stream = self._stream_of(event) if self._numbers.streams else ""
+        self._marker = f"[{stream}] " if stream else ""
         handler(event)
 
     def _on_run_started(self, e: ev.RunStarted) -> None:
@@ -103,6 +147,7 @@ class MarkdownTranscript:
         self._tasks = {t.id: {"summary": t.summary, "persona": t.persona, "phase": t.phase} for t in e.plan}
         self._plan = {t.id: t for t in e.plan}
         self._phase_titles = dict(zip(e.phases, e.phase_titles, strict=True))
+        self._numbers.plan(e.phases)
         for task in e.plan:
             self._by_phase.setdefault(task.phase, []).append(task)
         self._orchestrator = e.orchestrator
@@ -114,8 +159,9 @@ class MarkdownTranscript:
         if e.description:
             self._out += [e.description, ""]
         self._out += [
-            f"Scenario `{e.scenario}` with cast `{e.cast}`, {e.mode} mode, {count(e.tasks, 'task')} "
-            f"({duration(e.sequential_time)} of work if done one after another).",
+            f"Scenario `{e.scenario}` with cast `{e.cast}`, {e.mode} mode, {count(e.tasks, 'task')}: "
+            f"{said('planned_work', e.sequential_time)} (expected times, each task once, one after another), "
+            f"{said('critical_path', e.critical_time)}.",
             "",
         ]
         self._say(e, f"Assessing the request: {e.assessment}.")
@@ -124,6 +170,7 @@ class MarkdownTranscript:
         self._checks.append(e)
 
     def _on_gate_verdict(self, e: ev.GateVerdict) -> None:
+        self._verdict = e
         self._out += ["## Prerequisites", ""]
         wanted = [f"{c.requirement} ({c.requirement_kind})" for c in self._checks]
         self._out.append(
@@ -139,7 +186,7 @@ class MarkdownTranscript:
         verdict = (
             "Prerequisites verified. Ready to proceed. GO."
             if e.verdict == "GO"
-            else f"NO-GO: missing {', '.join(e.missing)}."
+            else f"NO-GO: {len(e.missing)} of {count(e.checked, 'requirement')} missing (marked ✗)."
         )
         self._template(
             "gate-report",
@@ -155,34 +202,41 @@ class MarkdownTranscript:
         self._checks = []
         if e.verdict == "GO":
             self._say(e, "GO signal received. Moving on.", self._orchestrator)
+        else:
+            # The orchestrator answers the verdict: what is missing, who provides it, what happens next.
+            self._say(
+                e,
+                f"NO-GO received: no work starts. Missing: {joined(list(e.missing))}. The user must provide "
+                f"{'it' if len(e.missing) == 1 else 'them'}; then {self._handle(e.actor)} {self._name(e.actor)} "
+                "verifies again before any phase starts.",
+                self._orchestrator,
+            )
 
     def _on_phase_started(self, e: ev.PhaseStarted) -> None:
         self._phases[e.phase] = (e.title, e.at)
-        kind = "stream, alongside the phases" if e.stream else e.mode.upper()
-        agents = len(e.personas)
-        title = e.title
-        if title[:1].isupper() and title[1:] == title[1:].lower():
-            title = title[:1].lower() + title[1:]  # "Design" reads as "design phase"; "Backend API" stays
-        self._out += [f"## Phase {e.index}: {e.title} ({kind})", ""]
         # The plan of the phase, as the orchestrator announces it; a task someone takes on
         # outside their role is not announced: its violation and redirect tell its story.
-        announced = [
-            f"{self._handle(t.persona)} {self._name(t.persona)}: {t.summary}"
-            for t in self._by_phase.get(e.phase, [])
-            if not t.attempted_by or t.attempted_by == t.persona
-        ]
-        self._template(
-            "phase-start",
-            e.actor,
-            e,
-            orchestrator=self._name(e.actor),
-            phase=e.phase,
-            title=title,
-            mode=e.mode.upper(),
-            count=agents,
-            team=count(agents, "agent"),
-            agents=announced,
-        )
+        tasks = [t for t in self._by_phase.get(e.phase, []) if not t.attempted_by or t.attempted_by == t.persona]
+        announced = [f"{self._handle(t.persona)} {self._name(t.persona)}: {t.summary}" for t in tasks]
+        agents = len({t.persona for t in tasks})  # those announced: a redirect's owner joins when assigned
+        values = {
+            "orchestrator": self._name(e.actor),
+            "phase": e.phase,
+            "title": _phase_words(e.title),
+            "mode": e.mode.upper(),
+            "count": agents,
+            "team": count(agents, "agent"),
+            "agents": announced,
+        }
+        if e.stream:
+            self._numbers.stream(e.phase, e.title)
+            self._marker = f"[{e.title}] "
+            self._out += [_STREAM_HEADING.format(title=e.title), ""]
+            values["title"] = e.title
+            self._template("stream-start", e.actor, e, **values)
+            return
+        self._out += [f"## Phase {self._numbers.number(e.phase)}: {e.title} ({e.mode.upper()})", ""]
+        self._template("phase-start", e.actor, e, **values)
 
     def _on_phase_gate(self, e: ev.PhaseGateOpened) -> None:
         done = ", ".join(f"{self._summary(t)} ✓" for t in e.requires)
@@ -214,7 +268,7 @@ class MarkdownTranscript:
         if total <= self._LEDGER_LIMIT:
             for phase, tasks in self._by_phase.items():
                 title = self._phase_titles.get(phase, phase)
-                lines.append(f"- {title}")
+                lines.append(f"- {title}" + (" (stream)" if phase in self._numbers.streams else ""))
                 for t in tasks:
                     state = self._ended.get(t.id)
                     if state == "done":
@@ -247,6 +301,9 @@ class MarkdownTranscript:
         elif e.activity == "rework":
             text = f"reworking *{summary}* after review (round {e.attempt}, {duration(e.duration)})"
         else:
+            tried = self._tried.setdefault(e.task, [])
+            if not tried or tried[-1] != e.persona:
+                tried.append(e.persona)
             again = f", attempt {e.attempt}" if e.attempt > 1 else ""
             text = f"working on *{summary}* ({duration(e.duration)}{again})"
         self._say(e, text)
@@ -260,6 +317,8 @@ class MarkdownTranscript:
 
     def _on_review_round(self, e: ev.ReviewRound) -> None:
         verdict = "approved" if e.verdict == "approved" else "changes requested"
+        if e.verdict != "approved" and e.round >= e.max_rounds:
+            self._exhausted.add(e.task)
         self._say(
             e,
             f"review of *{self._summary(e.task)}*, round {e.round} of at most {e.max_rounds}: **{verdict}**.",
@@ -290,7 +349,8 @@ class MarkdownTranscript:
             "escalate": "escalating to the orchestrator",
             "give_up": "giving up",
         }[e.next]
-        self._say(e, f"*{self._summary(e.task)}* failed on attempt {e.attempt}; {then}.")
+        what = "was not approved" if e.task in self._exhausted else f"failed on attempt {e.attempt}"
+        self._say(e, f"*{self._summary(e.task)}* {what}; {then}.")
 
     def _on_task_skipped(self, e: ev.TaskSkipped) -> None:
         self._ended[e.task] = "skipped"
@@ -369,6 +429,7 @@ class MarkdownTranscript:
             for t in self._phase_done.get(e.phase, [])
         ]
         percent = f"{round(100 * e.tasks_done / e.tasks_total)}%" if e.tasks_total else "100%"
+        stream = self._numbers.streams.get(e.phase)
         self._template(
             "checkin",
             e.actor,
@@ -378,9 +439,10 @@ class MarkdownTranscript:
             completed=completed or ["(nothing this phase)"],
             in_progress=[self._summary(t) for t in e.in_progress] or ["(nothing)"],
             upcoming=[self._summary(t) for t in e.upcoming] or ["(none)"],
-            blockers=list(e.blockers) or ["None"],
-            phase_index=e.phase_index,
-            phases_total=e.phases_total,
+            blockers=[self._summary(t) for t in e.blockers] or ["None"],
+            # The plan's numbering: streams run alongside and are not counted among the phases.
+            phase_index=f"{stream} (stream)" if stream else self._numbers.number(e.phase),
+            phases_total=self._numbers.total(),
             tasks_done=e.tasks_done,
             tasks_total=e.tasks_total,
             percent=percent,
@@ -389,8 +451,13 @@ class MarkdownTranscript:
 
     def _on_decision(self, e: ev.DecisionMade) -> None:
         labels = {o.id: o.label for o in e.options}
-        answer = "Y" if e.approved else "N"
-        chosen = f" -> {labels.get(e.chosen, e.chosen)}" if e.chosen else ""
+        chosen = labels.get(e.chosen, e.chosen) if e.chosen else ""
+        asker = self._name(e.actor)
+        then = {
+            "continue": f"{asker} continues with *{chosen}*.",
+            "reroute": f"{asker} reroutes to *{chosen}*.",
+            "stop": f"{asker} stops the run.",
+        }[e.outcome]
         self._template(
             "decision",
             e.actor,
@@ -398,22 +465,30 @@ class MarkdownTranscript:
             question=e.question,
             options=[f"{n}. {o.label}" for n, o in enumerate(e.options, start=1)],
             recommendation=labels.get(e.recommended, e.recommended),
-            answer=f"{answer}{chosen}",
+            answer="Y" if e.approved else "N",
+            approval=f"{'Approved' if e.approved else 'Not approved'} {_SCRIPTED} when {asker} asked; {then}",
             outcome=e.outcome,
         )
 
     def _on_escalation(self, e: ev.Escalation) -> None:
+        planned = self._plan.get(e.task)
+        original = planned.persona if planned is not None else e.from_persona
+        if e.task in self._exhausted:
+            why = f"{self._name(original)}'s work was not approved within the review rounds"
+        else:
+            chain = [p for p in self._tried.get(e.task, []) if p != original]
+            after = f" and the fallback chain after it ({joined([self._name(p) for p in chain])})" if chain else ""
+            why = f"{self._name(original)}{after} could not complete it"
         self._say(
             e,
-            f"escalating *{self._summary(e.task)}* to {self._handle(e.to_persona)} "
-            f"{self._name(e.to_persona)}: {e.reason}.",
+            f"escalating *{self._summary(e.task)}* to {self._handle(e.to_persona)} {self._name(e.to_persona)}: {why}.",
         )
 
     def _on_run_finished(self, e: ev.RunFinished) -> None:
-        if self._unreached:
-            self._out += ["## Not reached", ""]
-            self._out += [f"- *{self._summary(u.task)}* (`{u.task}`): {u.reason}" for u in self._unreached]
-            self._out.append("")
+        figures = self.figures.figures()
+        blocked = e.outcome == "blocked_at_gate"
+        if self._unreached and not blocked:  # a blocked run's report lists what was not started
+            self._not_reached()
         self._out += [*self.report.markdown(heading_level=2).rstrip("\n").split("\n"), ""]
         gantt, sequence = self.diagrams.gantt(), self.diagrams.sequence()
         if gantt:
@@ -422,18 +497,36 @@ class MarkdownTranscript:
             self._out += ["### Handoffs and redirects", "", *sequence]
         self._out += ["## Summary", ""]
         involved = len(self._workers)
+        missing = len(self._verdict.missing) if self._verdict is not None else 0
+        if blocked:
+            reason = f"The prerequisites gate said NO-GO ({count(missing, 'requirement')} missing)"
+            result = f"Nothing was started: {count(e.tasks, 'task')} wait until the user provides what is missing."
+            told = ""
+        else:
+            reason = e.reason[:1].upper() + e.reason[1:].rstrip(".")
+            result = (
+                f"{count(involved, 'persona')} did the work: {e.finished} of {count(e.tasks, 'task')} finished, "
+                f"{count(e.handoffs, 'handoff')}, {count(e.redirects, 'redirect')}."
+            )
+            told = figures.headline() if figures is not None else ""
+        speedup = figures.speedup if figures is not None else None
         self._template(
             "run-summary",
             e.actor,
             e,
             orchestrator=self._name(e.actor),
             title=self._title,
-            outcome=e.outcome.replace("_", " "),
-            reason=e.reason.rstrip("."),
+            outcome=outcome_words(e.outcome),
+            reason=reason,
+            result=result,
+            figures=told,
+            planned_work=duration(figures.planned_work) if figures is not None else "",
+            work_done=duration(e.sequential_time),
+            critical_path=duration(e.critical_time),
             makespan=duration(e.makespan),
-            sequential=duration(e.sequential_time),
-            speedup=speedup(e.sequential_time, e.makespan),
-            faster=percent_faster(e.sequential_time, e.makespan),
+            sequential=duration(figures.planned_work) if figures is not None else "",
+            speedup=f"{speedup:.2f}x" if speedup is not None else "n/a",
+            faster=figures.speedup_text() if figures is not None else "",
             finished=e.finished,
             failed=e.failed,
             tasks=count(e.tasks, "task"),
@@ -442,11 +535,24 @@ class MarkdownTranscript:
             personas=count(involved, "persona"),
         )
 
+    def _not_reached(self) -> None:
+        """Tasks that never ran, grouped by why: a reason shared by many tasks is said once."""
+        groups: dict[str, list[ev.TaskUnreached]] = {}
+        for u in self._unreached:
+            groups.setdefault(u.reason, []).append(u)
+        self._out += ["## Not reached", ""]
+        for reason, tasks in groups.items():
+            end = "" if reason.endswith((".", "?", "!")) else "."
+            self._out += [f"{count(len(tasks), 'task')}: {reason}{end}", ""]
+            self._out += [f"- *{self._summary(u.task)}* (`{u.task}`)" for u in tasks]
+            self._out.append("")
+
     def text(self) -> str:
         lines = self._out
-        while lines and not lines[-1]:
-            lines = lines[:-1]
-        return "\n".join(lines) + "\n"
+        end = len(lines)
+        while end and not lines[end - 1]:
+            end -= 1
+        return self._numbers.settle("\n".join(lines[:end]) + "\n")
 
 
 def markdown_transcript(events: Iterable[ev.Event], templates: TemplateLibrary | None = None) -> str:

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
+from rolecall._words import count
+from rolecall.figures import FiguresTally, duration
 from rolecall.orchestrator.events import (
     Event,
     GateVerdict,
     RunFinished,
     RunStarted,
+    TaskFailed,
     TaskFinished,
     TaskStarted,
+    TaskSubmitted,
 )
-from rolecall.render._format import duration, percent_faster, speedup
 
 __all__ = ["SummaryBuilder", "summary_text"]
 
@@ -26,44 +30,71 @@ class SummaryBuilder:
         self.final: RunFinished | None = None
         self.busy: dict[str, int] = {}
         self.done: dict[str, int] = {}
+        self.tally = FiguresTally()
+        # Dispatch on the event's class: one lookup per event, which matters at 100k tasks.
+        self._on: dict[type, Callable[[Any], None]] = {
+            TaskStarted: self._started,
+            TaskFinished: self._finished,
+            TaskFailed: self.tally,
+            TaskSubmitted: self.tally,
+            RunStarted: self._run_started,
+            GateVerdict: self._verdict,
+            RunFinished: self._run_finished,
+        }
 
     def __call__(self, event: Event) -> None:
-        if isinstance(event, TaskStarted):
-            self.busy[event.persona] = self.busy.get(event.persona, 0) + event.duration
-        elif isinstance(event, TaskFinished):
-            self.done[event.persona] = self.done.get(event.persona, 0) + 1
-        elif isinstance(event, RunStarted):
-            # keep a copy without the plan: holding 100k task views for the whole run costs memory
-            self.start = event.model_copy(update={"plan": ()})
-        elif isinstance(event, GateVerdict):
-            self.verdict = event
-        elif isinstance(event, RunFinished):
-            self.final = event
+        on = self._on.get(type(event))
+        if on is not None:
+            on(event)
+
+    def _started(self, event: TaskStarted) -> None:
+        self.tally(event)
+        self.busy[event.persona] = self.busy.get(event.persona, 0) + event.duration
+
+    def _finished(self, event: TaskFinished) -> None:
+        self.tally(event)
+        self.done[event.persona] = self.done.get(event.persona, 0) + 1
+
+    def _run_started(self, event: RunStarted) -> None:
+        self.tally(event)
+        # keep a copy without the plan: holding 100k task views for the whole run costs memory
+        self.start = event.model_copy(update={"plan": ()})
+
+    def _verdict(self, event: GateVerdict) -> None:
+        self.verdict = event
+
+    def _run_finished(self, event: RunFinished) -> None:
+        self.tally(event)
+        self.final = event
 
     def text(self) -> str:
-        start, verdict, final = self.start, self.verdict, self.final
-        if start is None or final is None:
+        start, verdict, final, figures = self.start, self.verdict, self.final, self.tally.figures()
+        if start is None or final is None or figures is None:
             return "incomplete event stream: no run_started or run_finished event\n"
         lines = [f"{start.title} ({start.scenario}), cast {start.cast}, {start.mode} mode"]
         if verdict is not None:
             missing = f": missing {', '.join(verdict.missing)}" if verdict.missing else ""
-            lines.append(f"Gate:       {verdict.verdict} ({verdict.checked} requirements checked){missing}")
+            lines.append(f"Gate:       {verdict.verdict} ({count(verdict.checked, 'requirement')} checked){missing}")
         lines.append(f"Outcome:    {final.outcome} ({final.reason})")
-        if final.outcome != "blocked_at_gate":
-            seq, par = final.sequential_time, final.makespan
+        if figures.blocked:
+            lines.append(f"Figures:    {figures.text('planned_work')}, not started")
+        else:
             lines.append(
-                f"Time:       {duration(par)} in parallel against {duration(seq)} sequential: "
-                f"{speedup(seq, par)} speed-up, {percent_faster(seq, par)} faster"
+                f"Figures:    {figures.text('planned_work')}, {figures.text('work_done')}, "
+                f"{figures.text('makespan')}, {figures.text('critical_path')}"
             )
-            lines.append(f"Critical:   {duration(final.critical_time)} (longest dependency chain)")
+            lines.append(f"Speed-up:   {figures.speedup_text()}")
         lines.append(
             f"Tasks:      {final.finished} finished, {final.failed} failed, {final.skipped} skipped, "
             f"{final.unreached} unreached of {final.tasks}"
         )
-        lines.append(f"Messages:   {final.handoffs} handoffs, {final.redirects} redirects")
+        lines.append(f"Messages:   {count(final.handoffs, 'handoff')}, {count(final.redirects, 'redirect')}")
         if self.busy:
-            shown = ", ".join(f"{p} {self.done.get(p, 0)} ({duration(m)})" for p, m in self.busy.items())
-            lines.append(f"Work:       {shown}")
+            # Per persona the same figure as the run's: work done, every activity counted.
+            shown = "; ".join(
+                f"{p}: {count(self.done.get(p, 0), 'task')}, work done {duration(m)}" for p, m in self.busy.items()
+            )
+            lines.append(f"By persona: {shown}")
         return "\n".join(lines) + "\n"
 
 

@@ -1,0 +1,258 @@
+"""The figures of a run, defined once and worded once, for every view.
+
+- **planned work**: the sum of the expected times of the plan, each task once
+  (``run_started.sequential_time``): the work the plan asks for, done one
+  after another by a single persona.
+- **work done**: the minutes of every activity that ran: successful work,
+  failed attempts, reviews and rework (``run_finished.sequential_time``).
+- **makespan**: the minutes from GO to the end of the last activity.
+- **critical path**: the length of the plan's longest dependency chain; no
+  schedule can finish sooner.
+- **speed-up**: planned work divided by the makespan, for a completed run.
+  Both sides are the same work, once one after another and once as the run
+  scheduled it, so the ratio says what running in parallel bought. Dividing
+  the work *done* instead would reward failures: every failed attempt would
+  add to the numerator and make the run look faster.
+
+The wording lives here too (``planned work 9h``, ``speed-up 0.77x (slower
+than one after another)``) so the summary, transcript, report, HTML page and
+``rolecall plan`` name each figure the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from rolecall.orchestrator.events import (
+    Event,
+    RunFinished,
+    RunStarted,
+    TaskFailed,
+    TaskFinished,
+    TaskStarted,
+    TaskSubmitted,
+)
+
+__all__ = [
+    "LABELS",
+    "Figure",
+    "FiguresTally",
+    "RunFigures",
+    "WorkSplit",
+    "duration",
+    "said",
+]
+
+Figure = Literal["planned_work", "work_done", "makespan", "critical_path", "speedup"]
+
+LABELS: dict[Figure, str] = {
+    "planned_work": "planned work",
+    "work_done": "work done",
+    "makespan": "makespan",
+    "critical_path": "critical path",
+    "speedup": "speed-up",
+}
+"""How each figure is named wherever it is printed."""
+
+
+def duration(minutes: int) -> str:
+    """``45`` -> ``45m``, ``120`` -> ``2h``, ``150`` -> ``2h 30m``."""
+    hours, mins = divmod(minutes, 60)
+    if hours and mins:
+        return f"{hours}h {mins:02d}m"
+    if hours:
+        return f"{hours}h"
+    return f"{mins}m"
+
+
+def said(figure: Figure, minutes: int) -> str:
+    """A figure in minutes with its name: ``said("planned_work", 540)`` -> ``planned work 9h``."""
+    return f"{LABELS[figure]} {duration(minutes)}"
+
+
+@dataclass(frozen=True, slots=True)
+class WorkSplit:
+    """Where the work done went besides the work that succeeded (minutes)."""
+
+    failed_attempts: int = 0
+    reviews: int = 0
+    rework: int = 0
+
+    def parts(self) -> list[str]:
+        named = (("failed attempts", self.failed_attempts), ("reviews", self.reviews), ("rework", self.rework))
+        return [f"{duration(minutes)} {name}" for name, minutes in named if minutes]
+
+
+@dataclass(frozen=True, slots=True)
+class RunFigures:
+    """The figures of one run; build with :meth:`of_run`, :meth:`of` or :class:`FiguresTally`."""
+
+    planned_work: int
+    work_done: int
+    makespan: int
+    critical_path: int
+    mode: Literal["parallel", "sequential"]
+    outcome: str
+    split: WorkSplit | None = None
+    """How the work done divides; ``None`` when only the two end events were seen."""
+
+    @classmethod
+    def of_run(cls, started: RunStarted, finished: RunFinished, split: WorkSplit | None = None) -> RunFigures:
+        return cls.of(
+            finished,
+            planned_work=started.sequential_time,
+            critical_path=started.critical_time,
+            mode=started.mode,
+            split=split,
+        )
+
+    @classmethod
+    def of(
+        cls,
+        finished: RunFinished,
+        *,
+        planned_work: int,
+        critical_path: int,
+        mode: Literal["parallel", "sequential"],
+        split: WorkSplit | None = None,
+    ) -> RunFigures:
+        """From a plan's own figures and the run's end (what ``rolecall plan`` holds)."""
+        return cls(
+            planned_work=planned_work,
+            work_done=finished.sequential_time,
+            makespan=finished.makespan,
+            critical_path=critical_path,
+            mode=mode,
+            outcome=finished.outcome,
+            split=split,
+        )
+
+    @classmethod
+    def from_events(cls, events: Iterable[Event]) -> RunFigures | None:
+        """The figures of a whole stream, or ``None`` without ``run_started`` and ``run_finished``."""
+        tally = FiguresTally()
+        for event in events:
+            tally(event)
+        return tally.figures()
+
+    # -- the figures ------------------------------------------------------------
+
+    @property
+    def speedup(self) -> float | None:
+        """Planned work / makespan for a completed run; ``None`` when there is nothing honest to compare."""
+        if self.outcome != "completed" or self.makespan <= 0:
+            return None
+        return self.planned_work / self.makespan
+
+    @property
+    def blocked(self) -> bool:
+        return self.outcome == "blocked_at_gate"
+
+    # -- the words ----------------------------------------------------------------
+
+    def text(self, figure: Figure) -> str:
+        """One figure with its name: ``makespan 4h 35m``, ``speed-up 1.96x (49% less time ...)``."""
+        if figure == "speedup":
+            return f"{LABELS['speedup']} {self.speedup_text()}"
+        if figure == "work_done":
+            extra = self.split.parts() if self.split is not None else []
+            base = said("work_done", self.work_done)
+            return f"{base} ({', '.join(extra)})" if extra else base
+        minutes = {"planned_work": self.planned_work, "makespan": self.makespan, "critical_path": self.critical_path}
+        return said(figure, minutes[figure])
+
+    def speedup_text(self) -> str:
+        """The speed-up and what it means: ``1.96x (49% less time than one after another)``."""
+        ratio = self.speedup
+        if ratio is None:
+            if self.blocked:
+                return "n/a (blocked at the gate: nothing ran)"
+            if self.outcome != "completed":
+                return "n/a (the run did not complete)"
+            return "n/a (no time passed)"
+        shown = f"{ratio:.2f}x"
+        mode = "sequential mode: " if self.mode == "sequential" else ""
+        if shown == "1.00x":
+            return f"{shown} ({mode}as long as one after another)"
+        if ratio < 1:
+            return f"{shown} ({mode}slower than one after another)"
+        saved = round(100 * (self.planned_work - self.makespan) / self.planned_work)
+        return f"{shown} ({mode}{saved}% less time than one after another)"
+
+    def headline(self) -> str:
+        """The comparison in one sentence, the same in every view."""
+        if self.blocked:
+            return f"Nothing ran: the run was blocked at the gate; {said('planned_work', self.planned_work)} waits."
+        if self.outcome != "completed":
+            return (
+                f"{self.text('makespan').capitalize()} before the run ended {_ENDED.get(self.outcome, '')}, "
+                f"against {self.text('planned_work')}; {self.text('work_done')}; no speed-up: the run did not complete."
+            )
+        return (
+            f"{self.text('makespan').capitalize()} for {self.text('planned_work')}: "
+            f"{self.text('speedup')}; {self.text('work_done')}; {self.text('critical_path')}."
+        )
+
+
+_ENDED = {"failed": "with failed tasks", "stopped_at_decision": "at a decision"}
+
+
+class FiguresTally:
+    """Feed every event in order; :meth:`figures` once ``run_finished`` has passed.
+
+    Linear in the events: one dictionary entry per open work attempt, so a
+    failed attempt's minutes are known when its ``task_failed`` arrives.
+    """
+
+    def __init__(self) -> None:
+        self._plan: tuple[int, int, Literal["parallel", "sequential"]] | None = None
+        self._finished: RunFinished | None = None
+        self._open_work: dict[tuple[str, str], int] = {}
+        self._failed = 0
+        self._reviews = 0
+        self._rework = 0
+        # Dispatch on the event's class: most events concern no figure and cost one lookup.
+        self._on: dict[type, Callable[[Any], None]] = {
+            TaskStarted: self._activity,
+            TaskFailed: self._attempt_failed,
+            TaskFinished: self._closed,
+            TaskSubmitted: self._closed,
+            RunStarted: self._run_started,
+            RunFinished: self._run_finished,
+        }
+
+    def __call__(self, event: Event) -> None:
+        on = self._on.get(type(event))
+        if on is not None:
+            on(event)
+
+    def _activity(self, event: TaskStarted) -> None:
+        if event.activity == "work":
+            self._open_work[(event.task, event.persona)] = event.duration
+        elif event.activity == "review":
+            self._reviews += event.duration
+        else:
+            self._rework += event.duration
+
+    def _attempt_failed(self, event: TaskFailed) -> None:
+        # An exhausted review loop fails the task without an open attempt: nothing to add.
+        self._failed += self._open_work.pop((event.task, event.persona), 0)
+
+    def _closed(self, event: TaskFinished | TaskSubmitted) -> None:
+        self._open_work.pop((event.task, event.persona), None)
+
+    def _run_started(self, event: RunStarted) -> None:
+        # Only the numbers: the plan inside can be 100k task views.
+        self._plan = (event.sequential_time, event.critical_time, event.mode)
+
+    def _run_finished(self, event: RunFinished) -> None:
+        self._finished = event
+
+    def figures(self) -> RunFigures | None:
+        if self._plan is None or self._finished is None:
+            return None
+        planned, critical, mode = self._plan
+        split = WorkSplit(failed_attempts=self._failed, reviews=self._reviews, rework=self._rework)
+        return RunFigures.of(self._finished, planned_work=planned, critical_path=critical, mode=mode, split=split)
