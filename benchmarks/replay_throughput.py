@@ -152,8 +152,8 @@ def print_scaling(results: list[Result]) -> None:
 
 def time_phases(shape: str, tasks: int, workdir: Path, all_in: Result | None) -> None:
     """Time parse, plan, simulate and write in this process for one scenario."""
+    from rolecall.events import JsonlSink
     from rolecall.orchestrator import Coordinator, build_plan, load_scenario
-    from rolecall.render.jsonl import JsonlSink
     from rolecall.roles import resolve_cast
 
     scenario_path = write_synthetic(workdir / f"phases-{shape}-{tasks}", shape, tasks)

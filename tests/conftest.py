@@ -6,6 +6,7 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 import pytest
 
@@ -19,6 +20,12 @@ class Result:
     code: int
     out: str
     err: str
+
+
+class Cli(Protocol):
+    """What the ``cli`` fixture gives: :func:`run_cli`."""
+
+    def __call__(self, *args: str | Path, cwd: Path | None = None) -> Result: ...
 
 
 def run_cli(*args: str | Path, cwd: Path | None = None) -> Result:
@@ -37,7 +44,7 @@ def run_cli(*args: str | Path, cwd: Path | None = None) -> Result:
 
 
 @pytest.fixture
-def cli():  # type: ignore[no-untyped-def]
+def cli() -> Cli:
     return run_cli
 
 

@@ -11,7 +11,9 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -41,13 +43,13 @@ def line_of(path: Path, needle: str) -> int:
     return next(i for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if needle in line)
 
 
-def events_of(tmp_path: Path, scenario: Path = STRIPE) -> list[dict[str, object]]:
+def events_of(tmp_path: Path, scenario: Path = STRIPE) -> list[dict[str, Any]]:
     folder = tmp_path / "run"
     assert run("replay", scenario, "-o", folder, "--events-only").code == 0
     return [json.loads(line) for line in (folder / "events.jsonl").read_text(encoding="utf-8").splitlines()]
 
 
-def write_events(path: Path, events: list[dict[str, object]]) -> Path:
+def write_events(path: Path, events: list[dict[str, Any]]) -> Path:
     path.write_text("".join(json.dumps(e) + "\n" for e in events), encoding="utf-8")
     return path
 
@@ -79,9 +81,9 @@ def test_replay_into_proc_is_a_usage_error(tmp_path: Path) -> None:
         ("--golden", lambda t: t / "file"),  # a file where a folder is expected
     ],
 )
-def test_output_folder_below_or_at_a_file(tmp_path: Path, option: str, make: object) -> None:
+def test_output_folder_below_or_at_a_file(tmp_path: Path, option: str, make: Callable[[Path], Path]) -> None:
     (tmp_path / "file").write_text("x", encoding="utf-8")
-    target = make(tmp_path)  # type: ignore[operator]
+    target = make(tmp_path)
     extra = ["--update-golden"] if option == "--golden" else []
     result = run("replay", STRIPE, option, target, *extra)
     assert result.code == 2
@@ -417,7 +419,7 @@ def test_incoherent_streams_never_reach_a_renderer(tmp_path: Path, command: str)
 
 def test_crafted_ids_cannot_inject_html(tmp_path: Path) -> None:
     events = events_of(tmp_path)
-    events[0]["personas"][0]["id"] = '"><script>alert(1)</script>'  # type: ignore[index]
+    events[0]["personas"][0]["id"] = '"><script>alert(1)</script>'
     path = write_events(tmp_path / "events.jsonl", events)
     result = run("render", path, "--format", "html")
     assert result.code == 2 and "<script>" not in result.out

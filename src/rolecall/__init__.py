@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any
 from rolecall.errors import InputError, Problem, RolecallError, UsageError
 
 if TYPE_CHECKING:
-    from rolecall.orchestrator import Coordinator, Event, Plan, Scenario, build_plan, plan_file
+    from rolecall.events import Event
+    from rolecall.orchestrator import Coordinator, Plan, Scenario, build_plan, plan_file
     from rolecall.roles import Cast, Persona, load_cast, resolve_cast, route
 
 __version__ = "0.1.0"
@@ -41,7 +42,7 @@ __all__ = [
 
 _LAZY = {
     "Coordinator": "rolecall.orchestrator",
-    "Event": "rolecall.orchestrator",
+    "Event": "rolecall.events",
     "Plan": "rolecall.orchestrator",
     "Scenario": "rolecall.orchestrator",
     "build_plan": "rolecall.orchestrator",

@@ -7,6 +7,7 @@ with the nearest valid one.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import json
 import math
@@ -146,16 +147,24 @@ def _strip_annotated(annotation: Any) -> Any:
     return annotation
 
 
+def _fields(annotation: Any) -> dict[str, Any] | None:
+    """Field name (or alias) -> annotation, for a pydantic model or a dataclass (events)."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        out: dict[str, Any] = {}
+        for name, field in annotation.model_fields.items():
+            out[field.alias or name] = field.annotation
+        return out
+    if isinstance(annotation, type) and dataclasses.is_dataclass(annotation):
+        hints = typing.get_type_hints(annotation, include_extras=True)
+        return {f.name: hints.get(f.name) for f in dataclasses.fields(annotation)}
+    return None
+
+
 def _tag_of(annotation: Any) -> str | None:
-    annotation = _strip_annotated(annotation)
-    if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
+    fields = _fields(_strip_annotated(annotation))
+    if not fields or "kind" not in fields:
         return None
-    field = annotation.model_fields.get("kind")
-    if field is None:
-        return None
-    if isinstance(field.default, str):
-        return field.default
-    args = typing.get_args(field.annotation)
+    args = typing.get_args(_strip_annotated(fields["kind"]))
     return args[0] if len(args) == 1 and isinstance(args[0], str) else None
 
 
@@ -179,11 +188,13 @@ def _step(current: Any, part: str | int) -> Any:
     if isinstance(part, int):
         args = typing.get_args(current)
         return args[0] if args else None
-    if isinstance(current, type) and issubclass(current, BaseModel):
-        for name, field in current.model_fields.items():
-            if part in (name, field.alias):
-                return field.annotation
-        return None
+    fields = _fields(current)
+    if fields is not None:
+        if isinstance(current, type) and issubclass(current, BaseModel):
+            for name, field in current.model_fields.items():
+                if part == name:
+                    return field.annotation
+        return fields.get(part)
     if typing.get_origin(current) in (dict, Mapping):
         args = typing.get_args(current)
         return args[-1] if args else None
@@ -191,10 +202,8 @@ def _step(current: Any, part: str | int) -> Any:
 
 
 def _allowed_keys(model: Any, raw_loc: tuple[str | int, ...]) -> list[str]:
-    current = _unwrap(_walk(model, raw_loc)[1])
-    if isinstance(current, type) and issubclass(current, BaseModel):
-        return [f.alias or name for name, f in current.model_fields.items()]
-    return []
+    fields = _fields(_unwrap(_walk(model, raw_loc)[1]))
+    return list(fields) if fields is not None else []
 
 
 # -- messages ----------------------------------------------------------------
@@ -204,12 +213,12 @@ def _describe(error: Any, model: Any, loc: tuple[str | int, ...], raw_loc: tuple
     kind: str = error["type"]
     ctx: dict[str, Any] = error.get("ctx") or {}
     got = error.get("input")
-    if kind == "extra_forbidden":
+    if kind == "extra_forbidden" or kind == "unexpected_keyword_argument":
         key = str(loc[-1]) if loc else "?"
         allowed = _allowed_keys(model, raw_loc[:-1])
         hint = did_you_mean(key, allowed) or (f"; expected one of: {', '.join(allowed)}" if allowed else "")
         return f"unknown key '{key}'{hint}"
-    if kind == "missing":
+    if kind in ("missing", "missing_argument", "missing_keyword_only_argument"):
         return (
             f"required key '{loc[-1]}' is missing" if loc and isinstance(loc[-1], str) else "required value is missing"
         )

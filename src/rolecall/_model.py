@@ -16,6 +16,17 @@ from pydantic import (
     model_validator,
 )
 
+from rolecall.events.ids import (
+    CAPABILITY_PATTERN,
+    DECISION_OPTION_PATTERN,
+    GLOB_PATTERN,
+    HANDLE_PATTERN,
+    IDENTIFIER_PATTERN,
+    CapabilityId,
+    Handle,
+    Identifier,
+)
+
 __all__ = [
     "CAPABILITY_PATTERN",
     "DECISION_OPTION_PATTERN",
@@ -61,12 +72,6 @@ TUPLES_ONLY = "rolecall.tuples-only"
 """Validation context key: the data holds no lists (the TOML reader converted them)."""
 
 
-IDENTIFIER_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
-CAPABILITY_PATTERN = r"^[a-z0-9][a-z0-9-]*(\.[a-z0-9][a-z0-9-]*)*$"
-HANDLE_PATTERN = r"^@[a-z0-9][a-z0-9_-]*$"
-GLOB_PATTERN = r"^[a-z0-9*?_.\-\[\]]+$"
-DECISION_OPTION_PATTERN = r"^[a-z0-9][a-z0-9_-]*\.[a-z0-9][a-z0-9_-]*$"
-
 PATTERN_HINTS: dict[str, str] = {
     IDENTIFIER_PATTERN: "an id: lower-case letters, digits, '-' and '_', starting with a letter or digit",
     CAPABILITY_PATTERN: "a capability id: dot-separated lower-case words such as 'backend.server-actions'",
@@ -75,15 +80,6 @@ PATTERN_HINTS: dict[str, str] = {
     DECISION_OPTION_PATTERN: "'decision.option', the ids of a decision and one of its options",
 }
 """What each pattern means, in words, for error messages (a raw regular expression helps nobody)."""
-
-Identifier = Annotated[str, StringConstraints(pattern=IDENTIFIER_PATTERN, min_length=1, max_length=64)]
-"""Ids of personas, tasks and phases: lower-case letters, digits, '-' and '_'."""
-
-CapabilityId = Annotated[str, StringConstraints(pattern=CAPABILITY_PATTERN, max_length=128)]
-"""Dotted capability ids such as ``backend.server-actions``."""
-
-Handle = Annotated[str, StringConstraints(pattern=HANDLE_PATTERN, max_length=64)]
-"""How others address a persona in a transcript, e.g. ``@backend``."""
 
 Glob = Annotated[str, StringConstraints(pattern=GLOB_PATTERN, min_length=1, max_length=128)]
 """A persona or capability id, or a shell-style glob of one."""

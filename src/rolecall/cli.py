@@ -118,10 +118,10 @@ def _templates(args: argparse.Namespace) -> TemplateLibrary:
 
 
 def _cmd_replay(args: argparse.Namespace) -> int:
+    from rolecall.events import JsonlSink
     from rolecall.files import atomic_writer, write_text_atomic
     from rolecall.orchestrator import Coordinator
     from rolecall.render.html import HtmlPage
-    from rolecall.render.jsonl import JsonlSink
     from rolecall.render.markdown import MarkdownTranscript
     from rolecall.render.summary import SummaryBuilder
 
@@ -216,7 +216,8 @@ def _golden(path: Path, text: str, update: bool) -> int:
 
 
 def _cmd_render(args: argparse.Namespace) -> int:
-    from rolecall.render.jsonl import dump_events, read_events
+    from rolecall.events import dump_events
+    from rolecall.files.events import read_events
     from rolecall.render.markdown import markdown_transcript
     from rolecall.render.summary import summary_text
 
@@ -236,8 +237,8 @@ def _cmd_render(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
+    from rolecall.files.events import read_events
     from rolecall.orchestrator import Coordinator
-    from rolecall.render.jsonl import read_events
     from rolecall.render.report import ReportBuilder
 
     builder = ReportBuilder()

@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from rolecall.orchestrator.events import (
+from rolecall.events import (
     Event,
     RunFinished,
     RunStarted,

@@ -9,9 +9,11 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel
+if TYPE_CHECKING:
+    # Only for annotations: building the CLI parser imports this module for SCHEMA_NAMES.
+    from pydantic import BaseModel
 
 __all__ = ["SCHEMA_NAMES", "publish", "schema", "schema_json"]
 
@@ -35,7 +37,7 @@ def _scenario() -> type[BaseModel]:
 
 
 def _event() -> Any:
-    from rolecall.orchestrator.events import event_adapter
+    from rolecall.events import event_adapter
 
     return event_adapter()
 
@@ -59,6 +61,8 @@ SCHEMA_NAMES: tuple[str, ...] = tuple(_MODELS)
 
 def schema(name: str) -> dict[str, Any]:
     target = _MODELS[name]()
+    from pydantic import BaseModel
+
     if isinstance(target, type) and issubclass(target, BaseModel):
         result: dict[str, Any] = target.model_json_schema()
     else:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -62,8 +63,9 @@ def test_import_claude_code_reports_each_file_and_writes_a_valid_cast(
         ("tool.grep", "Grep"),
         ("tool.bash", "Bash"),
     ]
-    assert cast.capability("api-designer") is not None
-    assert cast.capability("api-designer").keywords == ("api designer", "api design")  # type: ignore[union-attr]
+    capability = cast.capability("api-designer")
+    assert capability is not None
+    assert capability.keywords == ("api designer", "api design")
     assert cast.persona("gdpr").prose.role == "Privacy work. Triggers on: 'GDPR', 'consent'."
     assert cast.orchestrator.id == "orchestrator"
     header = (out / "orchestrator.toml").read_text(encoding="utf-8")
@@ -92,9 +94,9 @@ def test_orchestrator_option_promotes_an_imported_persona(agents_dir: Path, tmp_
     ],
 )
 def test_a_source_that_cannot_be_imported_is_one_line_and_exit_2(
-    make: object, message: str, tmp_path: Path, rolecall: RunCli
+    make: Callable[[Path], Path], message: str, tmp_path: Path, rolecall: RunCli
 ) -> None:
-    source = make(tmp_path)  # type: ignore[operator]
+    source = make(tmp_path)
     run = rolecall("import", "claude-code", source, "-o", tmp_path / "out")
     assert run.code == 2
     assert run.err == f"error: {source}: {message}\n1 problem found\n"

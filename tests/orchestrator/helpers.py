@@ -1,14 +1,18 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import tomli_w
 
-from rolecall.orchestrator import Coordinator, Event, build_plan
+from rolecall.events import Event, RunFinished, RunStarted
+from rolecall.orchestrator import Coordinator, build_plan
 from rolecall.orchestrator.plan import Plan
 from rolecall.orchestrator.scenario import Scenario
 from rolecall.roles import resolve_cast
+
+E = TypeVar("E")
 
 
 def scenario(tasks: list[dict[str, Any]], **extra: Any) -> Scenario:
@@ -32,8 +36,23 @@ def run(tasks: list[dict[str, Any]], cast: str = "product-team", **extra: Any) -
     return Coordinator(plan_of(tasks, cast, **extra)).events()
 
 
-def kinds(events: list[Event], kind: str) -> list[Any]:
-    return [e for e in events if e.kind == kind]
+def kinds(events: Sequence[Event], kind: type[E]) -> list[E]:
+    """The events of one type, in stream order."""
+    return [e for e in events if isinstance(e, kind)]
+
+
+def run_started(events: Sequence[Event]) -> RunStarted:
+    """The ``run_started`` event that opens a run."""
+    first = events[0]
+    assert isinstance(first, RunStarted)
+    return first
+
+
+def run_finished(events: Sequence[Event]) -> RunFinished:
+    """The ``run_finished`` event that closes a run."""
+    last = events[-1]
+    assert isinstance(last, RunFinished)
+    return last
 
 
 def spans(events: list[Event]) -> dict[str, tuple[int, int, str]]:

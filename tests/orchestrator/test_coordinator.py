@@ -2,13 +2,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from rolecall import events as ev
+from rolecall.events import Event, dump_events
 from rolecall.orchestrator import Coordinator, plan_file
-from rolecall.render.jsonl import dump_events
-from tests.conftest import SCENARIOS
-from tests.orchestrator.helpers import kinds, run, spans
+from tests.conftest import SCENARIOS, Cli
+from tests.orchestrator.helpers import kinds, run, run_finished, spans
 
 
-def stripe_events():  # type: ignore[no-untyped-def]
+def stripe_events() -> list[Event]:
     return Coordinator(plan_file(SCENARIOS / "stripe-subscription.toml")).events()
 
 
@@ -17,7 +18,9 @@ def test_stripe_gate_comes_first_and_says_go() -> None:
     assert events[0].kind == "run_started"
     gate_end = next(i for i, e in enumerate(events) if e.kind == "gate_verdict")
     assert all(e.kind == "gate_checked" for e in events[1:gate_end])
-    assert events[gate_end].verdict == "GO"
+    verdict = events[gate_end]
+    assert isinstance(verdict, ev.GateVerdict)
+    assert verdict.verdict == "GO"
     assert all(e.kind not in ("task_started", "task_assigned") for e in events[:gate_end])
 
 
@@ -53,7 +56,7 @@ def test_stripe_deployment_waits_for_qa_and_security() -> None:
 
 
 def test_stripe_batches_taylors_deliverable_for_morgans_two_tasks() -> None:
-    handoffs = kinds(stripe_events(), "handoff")
+    handoffs = kinds(stripe_events(), ev.Handoff)
     to_morgan = [h for h in handoffs if h.from_persona == "taylor" and h.to_persona == "morgan"]
     assert len(to_morgan) == 1
     assert to_morgan[0].feeds == ("webhook-handlers", "checkout-action")
@@ -70,8 +73,8 @@ def test_boundary_violation_is_redirected_to_the_owner() -> None:
             {"id": "user-form", "capability": "frontend.ui"},
         ]
     )
-    violation = kinds(events, "violation")[0]
-    redirect = kinds(events, "redirect")[0]
+    violation = kinds(events, ev.Violation)[0]
+    redirect = kinds(events, ev.Redirect)[0]
     assert (violation.persona, violation.task) == ("sam", "create-user-action")
     assert (redirect.actor, redirect.from_persona, redirect.to_persona) == ("kai", "sam", "morgan")
     assert "Business logic implementation" in redirect.reasons
@@ -86,8 +89,8 @@ def test_unenforced_boundaries_let_the_violator_do_the_work() -> None:
         [{"id": "action", "capability": "backend.server-actions", "attempted_by": "sam"}],
         enforce_boundaries=False,
     )
-    assert not kinds(events, "violation") and not kinds(events, "redirect")
-    assert kinds(events, "task_assigned")[0].reason == "unenforced"
+    assert not kinds(events, ev.Violation) and not kinds(events, ev.Redirect)
+    assert kinds(events, ev.TaskAssigned)[0].reason == "unenforced"
     assert spans(events)["action"][2] == "sam"
 
 
@@ -105,31 +108,31 @@ def test_missing_requirement_blocks_at_the_gate() -> None:
         },
         environment={"databases": ["PostgreSQL"]},
     )
-    verdict = kinds(events, "gate_verdict")[0]
+    verdict = kinds(events, ev.GateVerdict)[0]
     assert verdict.verdict == "NO-GO"
     assert verdict.missing == ("STRIPE_SECRET_KEY (env-var)",)
-    final = events[-1]
+    final = run_finished(events)
     assert final.outcome == "blocked_at_gate"
     assert "STRIPE_SECRET_KEY" in final.reason
-    assert not kinds(events, "task_started")
-    unreached = kinds(events, "task_unreached")
+    assert not kinds(events, ev.TaskStarted)
+    unreached = kinds(events, ev.TaskUnreached)
     assert [u.task for u in unreached] == ["a", "b"]
     assert all("NO-GO" in u.reason for u in unreached)
 
 
 def test_retry_then_fallback_then_escalation() -> None:
     events = run([{"id": "impl", "capability": "code.implement", "fails": 4}], cast="model-tiers")
-    failed = kinds(events, "task_failed")
+    failed = kinds(events, ev.TaskFailed)
     assert [(f.persona, f.next) for f in failed] == [
         ("implementer", "retry"),
         ("implementer", "fallback"),
         ("local", "retry"),
         ("local", "escalate"),
     ]
-    escalation = kinds(events, "escalation")[0]
+    escalation = kinds(events, ev.Escalation)[0]
     assert escalation.to_persona == "orchestrator"
     assert spans(events)["impl"][2] == "orchestrator"
-    assert events[-1].outcome == "completed"
+    assert run_finished(events).outcome == "completed"
 
 
 def test_exhausted_chain_fails_the_task_and_its_dependents_are_unreached() -> None:
@@ -140,10 +143,10 @@ def test_exhausted_chain_fails_the_task_and_its_dependents_are_unreached() -> No
         ],
         cast="model-tiers",
     )
-    assert kinds(events, "task_failed")[-1].next == "give_up"
-    unreached = kinds(events, "task_unreached")
+    assert kinds(events, ev.TaskFailed)[-1].next == "give_up"
+    unreached = kinds(events, ev.TaskUnreached)
     assert unreached[0].task == "review" and "failed task 'impl'" in unreached[0].reason
-    assert events[-1].outcome == "failed"
+    assert run_finished(events).outcome == "failed"
 
 
 def test_review_loop_runs_until_approved() -> None:
@@ -157,16 +160,16 @@ def test_review_loop_runs_until_approved() -> None:
         ],
         cast="model-tiers",
     )
-    rounds = kinds(events, "review_round")
+    rounds = kinds(events, ev.ReviewRound)
     assert [(r.round, r.verdict) for r in rounds] == [(1, "changes-requested"), (2, "approved")]
-    started = [(e.persona, e.activity) for e in kinds(events, "task_started")]
+    started = [(e.persona, e.activity) for e in kinds(events, ev.TaskStarted)]
     assert started == [
         ("implementer", "work"),
         ("evaluator", "review"),
         ("implementer", "rework"),
         ("evaluator", "review"),
     ]
-    assert events[-1].outcome == "completed"
+    assert run_finished(events).outcome == "completed"
 
 
 def test_review_loop_exhausted_escalates_and_fails() -> None:
@@ -180,11 +183,11 @@ def test_review_loop_exhausted_escalates_and_fails() -> None:
         ],
         cast="model-tiers",
     )
-    assert kinds(events, "escalation")[0].reason.startswith("review loop exhausted")
-    assert events[-1].outcome == "failed"
+    assert kinds(events, ev.Escalation)[0].reason.startswith("review loop exhausted")
+    assert run_finished(events).outcome == "failed"
 
 
-def _decision_run(approved: bool, on_reject: str = "stop"):  # type: ignore[no-untyped-def]
+def _decision_run(approved: bool, on_reject: str = "stop") -> list[Event]:
     return run(
         [
             {"id": "design", "capability": "backend.architecture", "phase": "design"},
@@ -224,29 +227,29 @@ def _decision_run(approved: bool, on_reject: str = "stop"):  # type: ignore[no-u
 
 def test_approved_decision_runs_the_recommended_branch() -> None:
     events = _decision_run(approved=True)
-    checkin = kinds(events, "checkin")[0]
+    checkin = kinds(events, ev.CheckInHeld)[0]
     assert (checkin.phase_index, checkin.tasks_done, checkin.tasks_total) == (1, 1, 3)
-    assert kinds(events, "decision")[0].outcome == "continue"
+    assert kinds(events, ev.DecisionMade)[0].outcome == "continue"
     assert "socketio" in spans(events)
-    assert [s.task for s in kinds(events, "task_skipped")] == ["native"]
+    assert [s.task for s in kinds(events, ev.TaskSkipped)] == ["native"]
 
 
 def test_rejected_decision_reroutes_or_stops() -> None:
     rerouted = _decision_run(approved=False, on_reject="native")
-    assert kinds(rerouted, "decision")[0].outcome == "reroute"
+    assert kinds(rerouted, ev.DecisionMade)[0].outcome == "reroute"
     assert "native" in spans(rerouted) and "socketio" not in spans(rerouted)
     stopped = _decision_run(approved=False)
-    assert stopped[-1].outcome == "stopped_at_decision"
-    assert "WebSocket library choice" in stopped[-1].reason
-    assert {u.task for u in kinds(stopped, "task_unreached")} == {"socketio", "native"}
+    assert run_finished(stopped).outcome == "stopped_at_decision"
+    assert "WebSocket library choice" in run_finished(stopped).reason
+    assert {u.task for u in kinds(stopped, ev.TaskUnreached)} == {"socketio", "native"}
 
 
 def test_sequential_mode_runs_one_task_at_a_time() -> None:
     tasks = [{"id": f"t{i}", "capability": c} for i, c in enumerate(["frontend.ui", "qa.testing", "database.schema"])]
     parallel = run(tasks)
     sequential = run(tasks, mode="sequential")
-    assert parallel[-1].makespan == 10
-    assert sequential[-1].makespan == 30
+    assert run_finished(parallel).makespan == 10
+    assert run_finished(sequential).makespan == 30
     s = spans(sequential)
     assert [s[f"t{i}"][0] for i in range(3)] == [0, 10, 20]
 
@@ -278,7 +281,7 @@ def test_stream_phase_runs_alongside_and_blocks_only_at_its_gate() -> None:
     assert s["ship"][0] == 50
 
 
-def test_events_file_written_by_replay_is_identical_twice(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_events_file_written_by_replay_is_identical_twice(tmp_path: Path, cli: Cli) -> None:
     for out in ("one", "two"):
         assert cli("replay", SCENARIOS / "stripe-subscription.toml", "-o", tmp_path / out).code == 0
     first = (tmp_path / "one" / "events.jsonl").read_bytes()
@@ -287,12 +290,12 @@ def test_events_file_written_by_replay_is_identical_twice(tmp_path: Path, cli) -
 
 def test_sequential_time_counts_the_work_actually_done() -> None:
     events = run([{"id": "impl", "capability": "code.implement", "fails": 1}], cast="model-tiers")
-    final = events[-1]
+    final = run_finished(events)
     assert final.sequential_time == 20  # two 10-minute attempts
     assert final.makespan == 20
 
 
 def test_attempt_by_an_owner_is_no_violation() -> None:
     events = run([{"id": "ui", "capability": "frontend.ui", "attempted_by": "sam"}])
-    assert not kinds(events, "violation")
+    assert not kinds(events, ev.Violation)
     assert spans(events)["ui"][2] == "sam"

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -186,7 +187,7 @@ def test_decision_made_after_the_tasks_own_phase_is_a_cycle() -> None:
     )
 
 
-def _cycle(tasks: list[dict[str, object]], phases: list[dict[str, object]], **extra: object) -> tuple[str, str]:
+def _cycle(tasks: list[dict[str, object]], phases: list[dict[str, object]], **extra: Any) -> tuple[str, str]:
     with pytest.raises(InputError) as info:
         plan_of(tasks, phase=phases, **extra)
     (problem,) = info.value.problems

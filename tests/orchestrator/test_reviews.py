@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from rolecall import InputError
+from rolecall import events as ev
 from rolecall.orchestrator import Coordinator, build_plan, plan_file
 from rolecall.orchestrator.checks import is_review_capability
 from rolecall.orchestrator.scenario import Scenario
@@ -140,7 +141,7 @@ def test_a_reviewer_that_would_take_the_task_over_after_the_scripted_failures_is
 
 def test_the_same_reviewer_is_fine_while_the_author_keeps_the_task(tmp_path: Path) -> None:
     events = Coordinator(build_plan(_roster(fails=1, reviewer="carol"), _crew(tmp_path))).events()
-    (review,) = kinds(events, "review_round")
+    (review,) = kinds(events, ev.ReviewRound)
     assert (review.author, review.reviewer) == ("bao", "carol")
 
 

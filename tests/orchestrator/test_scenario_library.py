@@ -8,9 +8,11 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from rolecall.orchestrator import Coordinator, event_adapter, plan_file
+from rolecall.events import event_adapter, event_line
+from rolecall.orchestrator import Coordinator, plan_file
 from rolecall.schemas import schema
 from tests.conftest import SCENARIOS
+from tests.orchestrator.helpers import run_finished
 
 SHIPPED = sorted(SCENARIOS.glob("*.toml"))
 
@@ -20,7 +22,7 @@ def test_every_event_validates(path: Path) -> None:
     validator = jsonschema.Draft202012Validator(schema("event"))
     adapter = event_adapter()
     for event in Coordinator(plan_file(path)).events():
-        line = event.model_dump_json()
+        line = event_line(event)
         assert adapter.validate_json(line) == event
         validator.validate(json.loads(line))
 
@@ -44,13 +46,13 @@ def test_boundary_violation_scenario() -> None:
 
 
 def test_authentication_times_match_the_source_claim() -> None:
-    final = Coordinator(plan_file(SCENARIOS / "authentication.toml")).events()[-1]
+    final = run_finished(Coordinator(plan_file(SCENARIOS / "authentication.toml")).events())
     assert final.sequential_time == 8 * 60
     assert final.makespan == 3 * 60
 
 
 def test_no_go_scenario_is_blocked_naming_what_is_missing() -> None:
     events = Coordinator(plan_file(SCENARIOS / "prerequisites-no-go.toml")).events()
-    assert events[-1].outcome == "blocked_at_gate"
-    assert "STRIPE_SECRET_KEY" in events[-1].reason
+    assert run_finished(events).outcome == "blocked_at_gate"
+    assert "STRIPE_SECRET_KEY" in run_finished(events).reason
     assert not [e for e in events if e.kind == "task_started"]

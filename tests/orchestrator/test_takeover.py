@@ -6,9 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from rolecall.orchestrator import Coordinator, Event, build_plan
+from rolecall import events as ev
+from rolecall.events import Event
+from rolecall.orchestrator import Coordinator, build_plan
 from rolecall.roles import Cast, load_cast
-from tests.orchestrator.helpers import kinds, persona_file, run, scenario, spans, write_cast
+from tests.orchestrator.helpers import kinds, persona_file, run, run_finished, scenario, spans, write_cast
 
 
 def test_escalation_to_an_orchestrator_that_never_does_the_work_is_declined() -> None:
@@ -18,31 +20,31 @@ def test_escalation_to_an_orchestrator_that_never_does_the_work_is_declined() ->
             {"id": "tests", "capability": "qa.testing", "depends_on": ["ui"]},
         ]
     )
-    failed = kinds(events, "task_failed")
+    failed = kinds(events, ev.TaskFailed)
     assert [(f.persona, f.next) for f in failed] == [("sam", "retry"), ("sam", "escalate")]
-    (escalation,) = kinds(events, "escalation")
+    (escalation,) = kinds(events, ev.Escalation)
     assert (escalation.from_persona, escalation.to_persona) == ("sam", "kai")
     assert escalation.reason == (
         "sam and its fallback chain could not complete the task; 'frontend.ui' is never kai's job, "
         "so kai does not take it over and the task fails"
     )
-    assert not [e for e in kinds(events, "task_started") if e.persona == "kai"]
-    assert [a.reason for a in kinds(events, "task_assigned") if a.task == "ui"] == ["routed"]
-    final = events[-1]
+    assert not [e for e in kinds(events, ev.TaskStarted) if e.persona == "kai"]
+    assert [a.reason for a in kinds(events, ev.TaskAssigned) if a.task == "ui"] == ["routed"]
+    final = run_finished(events)
     assert (final.outcome, final.failed, final.unreached) == ("failed", 1, 1)
-    assert kinds(events, "task_unreached")[0].reason == "depends on failed task 'ui'"
+    assert kinds(events, ev.TaskUnreached)[0].reason == "depends on failed task 'ui'"
 
 
 def test_unenforced_boundaries_let_the_orchestrator_take_it_over() -> None:
     events = run([{"id": "ui", "capability": "frontend.ui", "fails": 2}], enforce_boundaries=False)
-    assert kinds(events, "task_assigned")[-1].reason == "escalation"
+    assert kinds(events, ev.TaskAssigned)[-1].reason == "escalation"
     assert spans(events)["ui"][2] == "kai"
 
 
 def test_an_orchestrator_that_neither_owns_nor_refuses_the_work_still_takes_it_over() -> None:
     events = run([{"id": "impl", "capability": "code.implement", "fails": 4}], cast="model-tiers")
     assert spans(events)["impl"][2] == "orchestrator"
-    assert kinds(events, "escalation")[0].reason == "local and its fallback chain could not complete the task"
+    assert kinds(events, ev.Escalation)[0].reason == "local and its fallback chain could not complete the task"
 
 
 def _crew(tmp_path: Path, fallback: tuple[str, ...], lead_never: bool = False) -> Cast:
@@ -76,12 +78,12 @@ def _run_crew(cast: Cast, fails: int) -> list[Event]:
 
 def test_a_forbidden_fallback_is_passed_over_for_the_next_in_the_chain(tmp_path: Path) -> None:
     events = _run_crew(_crew(tmp_path, ("priya", "dana", "carol")), fails=2)
-    failed = kinds(events, "task_failed")
+    failed = kinds(events, ev.TaskFailed)
     assert [(f.persona, f.next) for f in failed] == [("bao", "retry"), ("bao", "fallback")]
     assert failed[-1].reason == (
         "attempt 2 failed; priya and dana may not take it over: 'scheduling.plan' is never their job"
     )
-    assert [(a.persona, a.reason) for a in kinds(events, "task_assigned")] == [
+    assert [(a.persona, a.reason) for a in kinds(events, ev.TaskAssigned)] == [
         ("bao", "routed"),
         ("carol", "fallback"),
     ]
@@ -90,7 +92,7 @@ def test_a_forbidden_fallback_is_passed_over_for_the_next_in_the_chain(tmp_path:
 
 def test_a_chain_of_forbidden_fallbacks_escalates(tmp_path: Path) -> None:
     events = _run_crew(_crew(tmp_path, ("priya",)), fails=2)
-    failed = kinds(events, "task_failed")[-1]
+    failed = kinds(events, ev.TaskFailed)[-1]
     assert (failed.next, failed.reason) == (
         "escalate",
         "attempt 2 failed; priya may not take it over: 'scheduling.plan' is never its job",
@@ -100,7 +102,7 @@ def test_a_chain_of_forbidden_fallbacks_escalates(tmp_path: Path) -> None:
 
 def test_nobody_left_who_may_do_the_work_fails_the_task(tmp_path: Path) -> None:
     events = _run_crew(_crew(tmp_path, ("carol", "priya"), lead_never=True), fails=9)
-    failed = kinds(events, "task_failed")
+    failed = kinds(events, ev.TaskFailed)
     assert [(f.persona, f.next) for f in failed] == [
         ("bao", "retry"),
         ("bao", "fallback"),
@@ -108,8 +110,8 @@ def test_nobody_left_who_may_do_the_work_fails_the_task(tmp_path: Path) -> None:
         ("carol", "escalate"),
     ]
     assert "priya may not take it over" in failed[-1].reason
-    assert "'scheduling.plan' is never lead's job" in kinds(events, "escalation")[0].reason
-    assert events[-1].outcome == "failed"
+    assert "'scheduling.plan' is never lead's job" in kinds(events, ev.Escalation)[0].reason
+    assert run_finished(events).outcome == "failed"
 
 
 @pytest.mark.parametrize("enforce", [True, False])

@@ -7,7 +7,8 @@ from typing import Any
 
 import tomli_w
 
-from rolecall.orchestrator import Coordinator, Event, plan_file
+from rolecall.events import Event
+from rolecall.orchestrator import Coordinator, plan_file
 
 
 def scenario_file(folder: Path, tasks: list[dict[str, Any]], *, name: str = "small", **extra: Any) -> Path:

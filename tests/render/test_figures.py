@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from rolecall import events as ev
 from rolecall.figures import FiguresTally, RunFigures, duration, said
-from rolecall.orchestrator import events as ev
 from rolecall.render.html import html_page
 from rolecall.render.markdown import markdown_transcript
 from rolecall.render.report import report_text

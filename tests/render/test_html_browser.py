@@ -11,11 +11,15 @@ import shutil
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from tests.conftest import ROOT, SCENARIOS, run_cli
+
+if TYPE_CHECKING:
+    from selenium.webdriver import Chrome
+    from selenium.webdriver.remote.webelement import WebElement
 
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -35,7 +39,7 @@ FLAGS = [
 ]  # fmt: skip
 
 
-def _driver(offline: bool = False) -> Any:
+def _driver(offline: bool = False) -> Chrome:
     from selenium.webdriver.chrome.service import Service
 
     options = webdriver.ChromeOptions()
@@ -46,7 +50,8 @@ def _driver(offline: bool = False) -> Any:
         options.add_argument("--proxy-server=127.0.0.1:9")
         options.add_argument("--host-resolver-rules=MAP * ~NOTFOUND")
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    return webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver: Chrome = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    return driver
 
 
 @pytest.fixture(scope="module")
@@ -57,13 +62,13 @@ def stripe_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def browser() -> Iterator[Any]:
+def browser() -> Iterator[Chrome]:
     driver = _driver()
     yield driver
     driver.quit()
 
 
-def _visible(driver: Any, selector: str) -> list[Any]:
+def _visible(driver: Chrome, selector: str) -> list[WebElement]:
     return [el for el in driver.find_elements("css selector", selector) if el.is_displayed()]
 
 
@@ -73,7 +78,7 @@ def test_page_is_self_contained(stripe_page: Path) -> None:
     assert "@import" not in text and "url(http" not in text
 
 
-def test_stripe_page_loads_has_one_bar_per_task_and_filters(stripe_page: Path, browser: Any) -> None:
+def test_stripe_page_loads_has_one_bar_per_task_and_filters(stripe_page: Path, browser: Chrome) -> None:
     browser.get(stripe_page.as_uri())
     errors = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
     assert errors == []
@@ -97,7 +102,7 @@ def test_stripe_page_loads_has_one_bar_per_task_and_filters(stripe_page: Path, b
     assert len(_visible(browser, "#timeline-svg g.row")) == 8
 
 
-def test_page_looks_the_same_with_the_network_disabled(stripe_page: Path, browser: Any) -> None:
+def test_page_looks_the_same_with_the_network_disabled(stripe_page: Path, browser: Chrome) -> None:
     browser.get(stripe_page.as_uri())
     online = browser.get_screenshot_as_png()
     offline = _driver(offline=True)
@@ -109,7 +114,7 @@ def test_page_looks_the_same_with_the_network_disabled(stripe_page: Path, browse
         offline.quit()
 
 
-def test_page_stays_usable_for_2000_tasks(tmp_path: Path, browser: Any) -> None:
+def test_page_stays_usable_for_2000_tasks(tmp_path: Path, browser: Chrome) -> None:
     sys.path.insert(0, str(ROOT / "benchmarks"))
     from generate import write_synthetic
 
@@ -126,14 +131,21 @@ def test_page_stays_usable_for_2000_tasks(tmp_path: Path, browser: Any) -> None:
     browser.save_screenshot(str(ARTIFACTS / "synthetic-2000.png"))
 
 
-def _boxes(driver: Any, selector: str) -> list[dict[str, Any]]:
+def _attribute(element: WebElement, name: str) -> str:
+    """An attribute or property the page sets: one that is missing fails the test here."""
+    value = element.get_attribute(name)
+    assert value is not None, name
+    return value
+
+
+def _boxes(driver: Chrome, selector: str) -> list[dict[str, Any]]:
     return [
         {**el.rect, "lane": el.get_attribute("data-lane"), "title": el.find_element("css selector", "title")}
         for el in driver.find_elements("css selector", selector)
     ]
 
 
-def test_concurrent_work_of_one_persona_gets_a_lane_each(tmp_path: Path, browser: Any) -> None:
+def test_concurrent_work_of_one_persona_gets_a_lane_each(tmp_path: Path, browser: Chrome) -> None:
     from tests.render.runs import two_at_once
 
     out = tmp_path / "out"
@@ -153,17 +165,17 @@ def test_concurrent_work_of_one_persona_gets_a_lane_each(tmp_path: Path, browser
     browser.save_screenshot(str(ARTIFACTS / "lanes-two-at-once.png"))
 
 
-def test_failed_attempts_reviews_and_rework_are_drawn_and_labelled_apart(tmp_path: Path, browser: Any) -> None:
+def test_failed_attempts_reviews_and_rework_are_drawn_and_labelled_apart(tmp_path: Path, browser: Chrome) -> None:
     for scenario in ("fallback-escalation", "evaluator-optimizer"):
         assert run_cli("replay", SCENARIOS / f"{scenario}.toml", "-o", tmp_path / scenario).code in (0, 1)
     browser.get((tmp_path / "fallback-escalation" / "transcript.html").as_uri())
     failed = browser.find_elements("css selector", "#timeline-svg rect.bar.failed")
     assert len(failed) == 4
-    tips = [el.find_element("css selector", "title").get_attribute("textContent") for el in failed]
+    tips = [_attribute(el.find_element("css selector", "title"), "textContent") for el in failed]
     assert [t.split(": ", 1)[1].split(",")[0] for t in tips] == [f"failed attempt {n}" for n in range(1, 5)]
     assert not browser.find_elements("css selector", "#timeline-svg rect.bar.failed.critical")
     done = browser.find_elements("css selector", "#timeline-svg rect.bar.work")
-    assert done and all("failed" not in el.get_attribute("class") for el in done)
+    assert done and all("failed" not in _attribute(el, "class") for el in done)
     legend = browser.find_element("id", "timeline-legend").text
     for words in ("failed attempt", "review", "rework", "critical path", "one lane per slot"):
         assert words in legend
@@ -173,5 +185,5 @@ def test_failed_attempts_reviews_and_rework_are_drawn_and_labelled_apart(tmp_pat
     assert len(browser.find_elements("css selector", "#timeline-svg rect.bar.review")) == 2
     rework = browser.find_elements("css selector", "#timeline-svg rect.bar.rework")
     assert len(rework) == 1
-    assert "rework round 2" in rework[0].find_element("css selector", "title").get_attribute("textContent")
+    assert "rework round 2" in _attribute(rework[0].find_element("css selector", "title"), "textContent")
     browser.save_screenshot(str(ARTIFACTS / "evaluator-optimizer.png"))

@@ -9,6 +9,7 @@ from rolecall.files import write_text_atomic
 from rolecall.orchestrator import Coordinator, plan_file
 from rolecall.render.markdown import markdown_transcript
 from tests.conftest import ROOT, SCENARIOS, run_cli
+from tests.orchestrator.helpers import run_started
 from tests.render.runs import scenario_file, two_at_once
 
 GOLDEN = ROOT / "tests" / "golden"
@@ -81,7 +82,7 @@ def test_mermaid_gantt_has_one_bar_per_activity_and_marks_the_critical_path() ->
     gantt = gantt[: gantt.index("```\n", 4)]
     bars = [line for line in gantt.splitlines() if line.startswith("    ") and " :" in line]
     assert len(bars) == sum(1 for e in events if e.kind == "task_started")
-    critical = {t.summary for t in events[0].plan if t.critical}
+    critical = {t.summary for t in run_started(events).plan if t.critical}
     assert all((":crit," in bar) == (bar.split(" :")[0].strip() in critical) for bar in bars)
 
 

@@ -7,12 +7,13 @@ from rolecall.figures import duration
 from rolecall.orchestrator import Coordinator, plan_file
 from rolecall.render.report import report_text
 from tests.conftest import SCENARIOS, run_cli
+from tests.orchestrator.helpers import run_finished, run_started
 from tests.render.runs import events_of, two_at_once
 
 
 def test_authentication_report_states_times_the_events_imply() -> None:
     events = Coordinator(plan_file(SCENARIOS / "authentication.toml")).events()
-    final = events[-1]
+    final = run_finished(events)
     busy = sum(e.duration for e in events if e.kind == "task_started")
     first_work = min(e.at for e in events if e.kind == "task_started")
     last_end = max(e.at for e in events if e.kind in ("task_finished", "task_failed", "review_round"))
@@ -26,7 +27,7 @@ def test_authentication_report_states_times_the_events_imply() -> None:
 def test_inventory_report_has_one_row_per_agent_that_worked() -> None:
     events = Coordinator(plan_file(SCENARIOS / "inventory-alerts.toml")).events()
     worked = {e.persona for e in events if e.kind == "task_started"}
-    names = {p.id: p.name for p in events[0].personas}
+    names = {p.id: p.name for p in run_started(events).personas}
     text = report_text(events)
     table = text[text.index("## Agent performance") : text.index("## Phases")]
     rows = [line for line in table.splitlines() if line.startswith("| ") and not line.startswith("| Agent")]
@@ -75,7 +76,7 @@ def _minutes(text: str) -> int:
 
 def test_busy_and_idle_are_per_slot_and_never_above_the_makespan(tmp_path: Path) -> None:
     events = events_of(two_at_once(tmp_path))
-    makespan = events[-1].makespan
+    makespan = run_finished(events).makespan
     assert makespan == 90
     row = _agent_rows(report_text(events))["Local model"]
     assert row["Slots"] == "2"
@@ -83,7 +84,7 @@ def test_busy_and_idle_are_per_slot_and_never_above_the_makespan(tmp_path: Path)
     stripe = events_of(SCENARIOS / "stripe-subscription.toml")
     for name, row in _agent_rows(report_text(stripe)).items():
         if row["Busy"] != "-":
-            assert _minutes(row["Busy"]) + _minutes(row["Idle"]) == stripe[-1].makespan, name
+            assert _minutes(row["Busy"]) + _minutes(row["Idle"]) == run_finished(stripe).makespan, name
 
 
 def test_critical_path_advice_names_tied_tasks_together_never_one_alone() -> None:

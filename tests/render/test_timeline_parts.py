@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from rolecall.orchestrator import events as ev
+from rolecall import events as ev
 from rolecall.render.critical import PhaseLinks, critical_ties
 from rolecall.render.lanes import Lanes
 from tests.conftest import SCENARIOS
+from tests.orchestrator.helpers import run_started
 from tests.render.runs import events_of
 
 
@@ -37,7 +38,7 @@ def test_ties_are_the_tasks_without_slack_beside_a_critical_task() -> None:
     assert ties["clarify-requirements"] == ["assess-feasibility", "map-user-flows"]
     assert ties["write-prd"] == ["design-architecture", "design-rbac"]
     assert ties["schema-migrations"] == [] and ties["deploy-user-management"] == []
-    assert list(ties) == [t.id for t in events_of(SCENARIOS / "user-management.toml")[0].plan if t.critical]
+    assert list(ties) == [t.id for t in run_started(events_of(SCENARIOS / "user-management.toml")).plan if t.critical]
 
 
 def test_phase_links_read_the_same_from_all_events_or_the_phase_events_alone() -> None:

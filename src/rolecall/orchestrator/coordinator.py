@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from rolecall.orchestrator.events import Event, RunFinished
+from rolecall.backends.base import Backend
+from rolecall.events import Event, RunFinished, Sink, fan_out
 from rolecall.orchestrator.plan import Plan
 from rolecall.orchestrator.simulation import Simulation
 
@@ -12,28 +11,30 @@ __all__ = ["Coordinator"]
 
 
 class Coordinator:
-    """Replays a :class:`Plan` deterministically in virtual time.
+    """Runs a :class:`Plan`: the coordinator decides, the backend performs.
 
-    The same plan always yields the same events: no wall clock, no randomness,
-    ties broken by declaration order.
+    With the default :class:`~rolecall.backends.ScriptedBackend` the run is a
+    deterministic replay in virtual time: the same plan always yields the same
+    events, ties broken by declaration order.
     """
 
-    def __init__(self, plan: Plan) -> None:
+    def __init__(self, plan: Plan, backend: Backend | None = None) -> None:
         self.plan = plan
+        self.backend = backend
 
-    def run(self, sink: Callable[[Event], None]) -> RunFinished:
-        """Stream every event to ``sink``; return the closing ``run_finished`` event."""
-        last: list[Event] = []
+    def run(self, *sinks: Sink) -> RunFinished:
+        """Stream every event to each sink, in order; return the closing ``run_finished`` event."""
+        from rolecall.backends.scripted import ScriptedBackend
 
-        def capture(event: Event) -> None:
-            sink(event)
-            if event.kind == "run_finished":
+        last: list[RunFinished] = []
+
+        def capture(event: Event, /) -> None:
+            if isinstance(event, RunFinished):
                 last.append(event)
 
-        Simulation(self.plan, capture).run()
-        final = last[0]
-        assert isinstance(final, RunFinished)
-        return final
+        backend = self.backend if self.backend is not None else ScriptedBackend()
+        Simulation(self.plan, fan_out(*sinks, capture), backend).run()
+        return last[0]
 
     def events(self) -> list[Event]:
         """Run and collect all events in memory (convenient for small scenarios and tests)."""

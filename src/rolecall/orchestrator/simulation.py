@@ -18,26 +18,24 @@ the size of the scenario.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable
-from typing import Any
 
-from rolecall.orchestrator import events as ev
+from rolecall import events as ev
+from rolecall.backends.base import Activity, Backend, Completion, Outcome
 from rolecall.orchestrator.plan import Plan
 from rolecall.orchestrator.steps import assess, task_views
-from rolecall.orchestrator.tracker import Activity, Tracker
+from rolecall.orchestrator.tracker import Tracker
 
 __all__ = ["Simulation"]
 
-Sink = Callable[[Any], None]
-
 
 class Simulation(Tracker):
-    """One run of a plan; call :meth:`run` once."""
+    """One run of a plan; call :meth:`run` once. The backend performs what the run decides."""
 
-    def __init__(self, plan: Plan, sink: Sink) -> None:
+    def __init__(self, plan: Plan, sink: ev.Sink, backend: Backend) -> None:
         super().__init__(plan, sink)
-        self._heap: list[tuple[int, int, Activity]] = []
-        self._order = 0
+        self.backend = backend
+        self.deliverable: dict[int, str] = {}
+        """The last deliverable of each task's work, finished when a review approves it."""
 
     # -- the run ---------------------------------------------------------
 
@@ -45,35 +43,38 @@ class Simulation(Tracker):
         plan = self.plan
         scenario = plan.scenario
         self.emit(
-            ev.RunStarted,
-            plan.cast.orchestrator.id,
-            scenario=scenario.name,
-            title=scenario.title,
-            request=scenario.request,
-            description=scenario.description,
-            cast=plan.cast.name,
-            mode=scenario.mode,
-            orchestrator=plan.cast.orchestrator.id,
-            assessment=assess(plan),
-            personas=tuple(
-                ev.PersonaView(
-                    id=p.id,
-                    name=p.name,
-                    title=p.title,
-                    handle=p.handle,
-                    icon=p.icon,
-                    kind=p.kind,
-                    owns=p.owned_ids(),
-                    templates=dict(p.templates),
-                )
-                for p in plan.cast.personas
-            ),
-            phases=tuple(p.id for p in scenario.phase),
-            phase_titles=tuple(p.title for p in scenario.phase),
-            tasks=len(plan.tasks),
-            sequential_time=plan.sequential_time,
-            critical_time=plan.critical_time,
-            plan=task_views(plan),
+            ev.RunStarted(
+                seq=self.seq,
+                at=self.now,
+                actor=plan.cast.orchestrator.id,
+                scenario=scenario.name,
+                title=scenario.title,
+                request=scenario.request,
+                description=scenario.description,
+                cast=plan.cast.name,
+                mode=scenario.mode,
+                orchestrator=plan.cast.orchestrator.id,
+                assessment=assess(plan),
+                personas=tuple(
+                    ev.PersonaView(
+                        id=p.id,
+                        name=p.name,
+                        title=p.title,
+                        handle=p.handle,
+                        icon=p.icon,
+                        kind=p.kind,
+                        owns=p.owned_ids(),
+                        templates=dict(p.templates),
+                    )
+                    for p in plan.cast.personas
+                ),
+                phases=tuple(p.id for p in scenario.phase),
+                phase_titles=tuple(p.title for p in scenario.phase),
+                tasks=len(plan.tasks),
+                sequential_time=plan.sequential_time,
+                critical_time=plan.critical_time,
+                plan=task_views(plan),
+            )
         )
         if not self._prerequisites():
             self.finish_run("blocked_at_gate")
@@ -84,11 +85,11 @@ class Simulation(Tracker):
             self.start_phase(k)
         self.settle()
         self._dispatch()
-        heap = self._heap
-        while heap:
-            self.now = heap[0][0]
-            while heap and heap[0][0] == self.now:
-                self._close(heapq.heappop(heap)[2])
+        backend = self.backend
+        while backend.running:
+            self.now, completions = backend.next_completions()
+            for completion in completions:
+                self._close(completion)
             self.settle()
             self._dispatch()
         self.finish_run(self.final_outcome())
@@ -106,19 +107,25 @@ class Simulation(Tracker):
             if not ok:
                 missing.append(f"{req.name} ({req.kind})")
             self.emit(
-                ev.GateChecked,
-                verifier,
-                requirement=req.name,
-                requirement_kind=req.kind,
-                detail=req.detail,
-                ok=ok,
+                ev.GateChecked(
+                    seq=self.seq,
+                    at=self.now,
+                    actor=verifier,
+                    requirement=req.name,
+                    requirement_kind=req.kind,
+                    detail=req.detail,
+                    ok=ok,
+                )
             )
         self.emit(
-            ev.GateVerdict,
-            verifier,
-            verdict="NO-GO" if missing else "GO",
-            checked=len(gate.requires),
-            missing=tuple(missing),
+            ev.GateVerdict(
+                seq=self.seq,
+                at=self.now,
+                actor=verifier,
+                verdict="NO-GO" if missing else "GO",
+                checked=len(gate.requires),
+                missing=tuple(missing),
+            )
         )
         if missing:
             self.blocked = True
@@ -159,83 +166,99 @@ class Simulation(Tracker):
         if self.started_at[act.task] < 0:
             self.started_at[act.task] = self.now
         self.emit(
-            ev.TaskStarted,
-            act.persona,
-            task=task.id,
-            persona=act.persona,
-            activity=act.activity,
-            attempt=act.attempt,
-            duration=act.duration,
+            ev.TaskStarted(
+                seq=self.seq,
+                at=self.now,
+                actor=act.persona,
+                task=task.id,
+                persona=act.persona,
+                activity=act.activity,
+                attempt=act.attempt,
+                duration=act.duration,
+            )
         )
-        self._order += 1
-        heapq.heappush(self._heap, (self.now + act.duration, self._order, act))
-        self.last_end = max(self.last_end, self.now + act.duration)
-        self.work_done += act.duration
+        self.backend.start(act, task, self.now)
 
-    def _close(self, act: Activity) -> None:
+    def _close(self, completion: Completion) -> None:
+        act, outcome = completion.activity, completion.outcome
+        # Figures count what happened, so a live run's real durations are what they add up.
+        self.last_end = max(self.last_end, self.now)
+        self.work_done += self.now - completion.started
         self.release(act.persona)
         i = act.task
         task = self.plan.tasks[i]
         if act.activity == "review":
-            self._reviewed(i, act)
-            return
-        if act.activity == "work" and self.attempts_total[i] < task.fails:
-            self.attempts_total[i] += 1
-            self.failed_attempt(i, act)
+            self._reviewed(i, act, outcome)
             return
         if act.activity == "work":
             self.attempts_total[i] += 1
+            if not outcome.ok:
+                self.failed_attempt(i, act)
+                return
+        self.deliverable[i] = outcome.deliverable
         review = task.review
         if review is not None:
             self.emit(
-                ev.TaskSubmitted,
-                act.persona,
-                task=task.id,
-                persona=act.persona,
-                reviewer=review.reviewer,
-                round=act.attempt if act.activity == "rework" else 1,
+                ev.TaskSubmitted(
+                    seq=self.seq,
+                    at=self.now,
+                    actor=act.persona,
+                    task=task.id,
+                    persona=act.persona,
+                    reviewer=review.reviewer,
+                    round=act.attempt if act.activity == "rework" else 1,
+                )
             )
             round_ = act.attempt if act.activity == "rework" else 1
             self.enqueue(i, Activity(i, review.reviewer, "review", round_, review.review_time))
             return
-        self.task_done(i, act.persona)
+        self.task_done(i, act.persona, outcome.deliverable)
 
-    def _reviewed(self, i: int, act: Activity) -> None:
+    def _reviewed(self, i: int, act: Activity, outcome: Outcome) -> None:
         task = self.plan.tasks[i]
         review = task.review
         assert review is not None
-        verdict = review.verdicts[act.attempt - 1]
+        verdict = outcome.verdict or "changes-requested"
         author = self.performer[i]
         self.emit(
-            ev.ReviewRound,
-            review.reviewer,
-            task=task.id,
-            reviewer=review.reviewer,
-            author=author,
-            round=act.attempt,
-            max_rounds=review.max_rounds,
-            verdict=verdict,
+            ev.ReviewRound(
+                seq=self.seq,
+                at=self.now,
+                actor=review.reviewer,
+                task=task.id,
+                reviewer=review.reviewer,
+                author=author,
+                round=act.attempt,
+                max_rounds=review.max_rounds,
+                verdict=verdict,
+            )
         )
         if verdict == "approved":
-            self.task_done(i, author)
+            self.task_done(i, author, self.deliverable.get(i, ""))
         elif act.attempt >= review.max_rounds:
             self.emit(
-                ev.TaskFailed,
-                author,
-                task=task.id,
-                persona=author,
-                attempt=self.attempts_total[i],
-                reason=f"not approved after {review.max_rounds} review rounds",
-                next="escalate",
+                ev.TaskFailed(
+                    seq=self.seq,
+                    at=self.now,
+                    actor=author,
+                    task=task.id,
+                    persona=author,
+                    attempt=self.attempts_total[i],
+                    reason=f"not approved after {review.max_rounds} review rounds",
+                    next="escalate",
+                )
             )
             orchestrator = self.plan.cast.orchestrator.id
             self.emit(
-                ev.Escalation,
-                author,
-                task=task.id,
-                from_persona=author,
-                to_persona=orchestrator,
-                reason=f"review loop exhausted ({review.max_rounds} rounds)",
+                ev.Escalation(
+                    seq=self.seq,
+                    at=self.now,
+                    actor=author,
+                    task=task.id,
+                    from_persona=author,
+                    to_persona=orchestrator,
+                    reason=f"review loop exhausted ({review.max_rounds} rounds)",
+                )
             )
             self.task_failed(i)
         else:

@@ -9,10 +9,10 @@ moves along its fallback chain, never to a persona whose job it is not.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
+from rolecall import events as ev
 from rolecall._words import count
-from rolecall.orchestrator import events as ev
 from rolecall.orchestrator.plan import Plan, Takeover, takeovers
 from rolecall.orchestrator.scenario import CheckIn
 
@@ -35,16 +35,12 @@ __all__ = [
 def task_views(plan: Plan) -> tuple[ev.TaskView, ...]:
     tasks = plan.tasks
     critical = set(plan.critical_path)
-    # Built without re-validation: at 100k tasks validating each view doubled the cost of a replay.
     return tuple(
-        ev.view(
-            ev.TaskView,
-            {
-                "id": t.id, "phase": t.phase, "capability": t.capability, "summary": t.summary,
-                "persona": plan.performer[i], "expected_time": t.expected_time,
-                "depends_on": tuple(tasks[p].id for p in plan.task_preds[i]), "critical": i in critical,
-                "attempted_by": t.attempted_by or "", "files": t.files,
-            },
+        ev.TaskView(
+            id=t.id, phase=t.phase, capability=t.capability, summary=t.summary,
+            persona=plan.performer[i], expected_time=t.expected_time,
+            depends_on=tuple(tasks[p].id for p in plan.task_preds[i]), critical=i in critical,
+            attempted_by=t.attempted_by or "", files=t.files,
         )
         for i, t in enumerate(tasks)
     )  # fmt: skip
@@ -68,7 +64,7 @@ def assess(plan: Plan) -> str:
 
 def assign(tr: Tracker, i: int) -> None:
     """A task became ready: skip it, or assign it (answering a boundary violation first)."""
-    from rolecall.orchestrator.tracker import Activity
+    from rolecall.backends.base import Activity
 
     plan = tr.plan
     cast = plan.cast
@@ -91,40 +87,49 @@ def assign(tr: Tracker, i: int) -> None:
         capability = cast.capability(task.capability)
         assert capability is not None
         tr.emit(
-            ev.Violation,
-            attempted,
-            task=task.id,
-            persona=attempted,
-            capability=task.capability,
-            phrase=entry.phrase if entry and entry.phrase else capability.description,
-            owners=tuple(p.id for p in cast.owners_of(task.capability)),
+            ev.Violation(
+                seq=tr.seq,
+                at=tr.now,
+                actor=attempted,
+                task=task.id,
+                persona=attempted,
+                capability=task.capability,
+                phrase=entry.phrase if entry and entry.phrase else capability.description,
+                owners=tuple(p.id for p in cast.owners_of(task.capability)),
+            )
         )
         instead = entry.instead if entry and entry.instead else violator.instead
         tr.emit(
-            ev.Redirect,
-            orchestrator,
-            task=task.id,
-            from_persona=attempted,
-            to_persona=performer,
-            capability=task.capability,
-            summary=task.summary,
-            subtasks=task.subtasks,
-            reasons=capability.reasons,
-            instead=instead,
+            ev.Redirect(
+                seq=tr.seq,
+                at=tr.now,
+                actor=orchestrator,
+                task=task.id,
+                from_persona=attempted,
+                to_persona=performer,
+                capability=task.capability,
+                summary=task.summary,
+                subtasks=task.subtasks,
+                reasons=capability.reasons,
+                instead=instead,
+            )
         )
         tr.emit(
-            ev.Handoff,
-            attempted,
-            from_persona=attempted,
-            to_persona=performer,
-            style="context",
-            deliverables=(),
-            feeds=(task.id,),
-            continues_with=tr.next_work(attempted),
+            ev.Handoff(
+                seq=tr.seq,
+                at=tr.now,
+                actor=attempted,
+                from_persona=attempted,
+                to_persona=performer,
+                style="context",
+                deliverables=(),
+                feeds=(task.id,),
+                continues_with=tr.next_work(attempted),
+            )
         )
         tr.counts["redirects"] += 1
         tr.counts["handoffs"] += 1
-        reason = "redirect"
+        reason: ev.AssignReason = "redirect"
     elif attempted is not None and not cast.owns(attempted, task.capability):
         reason = "unenforced"
     elif task.assignee is not None:
@@ -132,15 +137,18 @@ def assign(tr: Tracker, i: int) -> None:
     else:
         reason = "routed"
     tr.emit(
-        ev.TaskAssigned,
-        orchestrator,
-        task=task.id,
-        phase=task.phase,
-        persona=performer,
-        capability=task.capability,
-        summary=task.summary,
-        expected_time=task.expected_time,
-        reason=reason,
+        ev.TaskAssigned(
+            seq=tr.seq,
+            at=tr.now,
+            actor=orchestrator,
+            task=task.id,
+            phase=task.phase,
+            persona=performer,
+            capability=task.capability,
+            summary=task.summary,
+            expected_time=task.expected_time,
+            reason=reason,
+        )
     )
     tr.enqueue(i, Activity(i, performer, "work", 1, task.expected_time))
 
@@ -161,14 +169,17 @@ def handoffs(tr: Tracker, done: list[tuple[int, str]]) -> None:
             feeds[tasks[s].id] = None
     for (sender, recipient), (delivered, feeds) in batches.items():
         tr.emit(
-            ev.Handoff,
-            sender,
-            from_persona=sender,
-            to_persona=recipient,
-            style="clean",
-            deliverables=tuple(delivered),
-            feeds=tuple(feeds),
-            continues_with=tr.next_work(sender),
+            ev.Handoff(
+                seq=tr.seq,
+                at=tr.now,
+                actor=sender,
+                from_persona=sender,
+                to_persona=recipient,
+                style="clean",
+                deliverables=tuple(delivered),
+                feeds=tuple(feeds),
+                continues_with=tr.next_work(sender),
+            )
         )
         tr.counts["handoffs"] += 1
 
@@ -223,21 +234,25 @@ def check_in(tr: Tracker, k: int, checkin: CheckIn) -> None:
     upcoming = tuple(plan.tasks[j].id for q in tr.phase_next[k] for j in tr.members[q])
     blockers = tuple(t.id for j, t in enumerate(plan.tasks) if tr.status[j] == FAILED)
     tr.emit(
-        ev.CheckInHeld,
-        orchestrator,
-        phase=phase.id,
-        title=checkin.title or f"{phase.title} complete",
-        phase_index=k + 1,
-        phases_total=len(plan.scenario.phase),
-        tasks_done=tr.counts["finished"] + tr.counts["skipped"],
-        tasks_total=len(plan.tasks),
-        in_progress=in_progress,
-        upcoming=upcoming,
-        blockers=blockers,
+        ev.CheckInHeld(
+            seq=tr.seq,
+            at=tr.now,
+            actor=orchestrator,
+            phase=phase.id,
+            title=checkin.title or f"{phase.title} complete",
+            phase_index=k + 1,
+            phases_total=len(plan.scenario.phase),
+            tasks_done=tr.counts["finished"] + tr.counts["skipped"],
+            tasks_total=len(plan.tasks),
+            in_progress=in_progress,
+            upcoming=upcoming,
+            blockers=blockers,
+        )
     )
     decision = checkin.decision
     if decision is None:
         return
+    outcome: Literal["continue", "reroute", "stop"]
     if decision.approved:
         chosen: str | None = decision.recommended
         outcome = "continue"
@@ -246,15 +261,18 @@ def check_in(tr: Tracker, k: int, checkin: CheckIn) -> None:
     else:
         chosen, outcome = decision.on_reject, "reroute"
     tr.emit(
-        ev.DecisionMade,
-        orchestrator,
-        decision=decision.id,
-        question=decision.question,
-        options=tuple(ev.DecisionOptionView(id=o.id, label=o.label) for o in decision.options),
-        recommended=decision.recommended,
-        approved=decision.approved,
-        chosen=chosen,
-        outcome=outcome,
+        ev.DecisionMade(
+            seq=tr.seq,
+            at=tr.now,
+            actor=orchestrator,
+            decision=decision.id,
+            question=decision.question,
+            options=tuple(ev.DecisionOptionView(id=o.id, label=o.label) for o in decision.options),
+            recommended=decision.recommended,
+            approved=decision.approved,
+            chosen=chosen,
+            outcome=outcome,
+        )
     )
     if outcome == "stop":
         tr.stopped = True

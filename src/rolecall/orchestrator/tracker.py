@@ -12,8 +12,9 @@ import heapq
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from rolecall import events as ev
 from rolecall._words import count
-from rolecall.orchestrator import events as ev
+from rolecall.backends.base import Activity
 from rolecall.orchestrator.plan import Plan, Takeover
 from rolecall.orchestrator.steps import (
     assign,
@@ -25,23 +26,10 @@ from rolecall.orchestrator.steps import (
     unreached_reason,
 )
 
-__all__ = ["Activity", "Tracker"]
+__all__ = ["Tracker"]
 
 PENDING, QUEUED, FINISHED, FAILED, SKIPPED = 0, 1, 2, 3, 4
 TERMINAL = (FINISHED, FAILED, SKIPPED)
-
-
-class Activity:
-    """One stretch of work by one persona: an attempt, a rework or a review."""
-
-    __slots__ = ("activity", "attempt", "duration", "persona", "task")
-
-    def __init__(self, task: int, persona: str, activity: str, attempt: int, duration: int) -> None:
-        self.task = task
-        self.persona = persona
-        self.activity = activity
-        self.attempt = attempt
-        self.duration = duration
 
 
 class Tracker:
@@ -107,8 +95,9 @@ class Tracker:
         self.blocked = False
         self.stop_reason = ""
 
-    def emit(self, cls: type[ev.EventBase], actor: str, **fields: Any) -> None:
-        self.sink(ev.construct(cls, self.seq, self.now, actor, fields))
+    def emit(self, event: ev.Event) -> None:
+        """Send ``event`` (built with ``seq=self.seq, at=self.now``) and move on to the next number."""
+        self.sink(event)
         self.seq += 1
 
     def next_work(self, persona: str) -> str:
@@ -122,7 +111,7 @@ class Tracker:
 
     # -- queues --------------------------------------------------------------
 
-    def enqueue(self, i: int, act: Any) -> None:
+    def enqueue(self, i: int, act: Activity) -> None:
         self.queued += 1
         heapq.heappush(self.queues[act.persona], (i, self.queued, act))
         self.dirty.add(act.persona)
@@ -134,18 +123,21 @@ class Tracker:
 
     # -- completion ------------------------------------------------------------
 
-    def task_done(self, i: int, persona: str) -> None:
+    def task_done(self, i: int, persona: str, deliverable: str) -> None:
         task = self.plan.tasks[i]
         self.status[i] = FINISHED
         self.counts["finished"] += 1
         self.emit(
-            ev.TaskFinished,
-            persona,
-            task=task.id,
-            phase=task.phase,
-            persona=persona,
-            deliverable=task.full_deliverable,
-            started_at=self.started_at[i],
+            ev.TaskFinished(
+                seq=self.seq,
+                at=self.now,
+                actor=persona,
+                task=task.id,
+                phase=task.phase,
+                persona=persona,
+                deliverable=deliverable,
+                started_at=self.started_at[i],
+            )
         )
         self.done_now.append((i, persona))
 
@@ -156,18 +148,21 @@ class Tracker:
         self.phase_failed[k] += 1
         self._phase_progress(k)
 
-    def failed_attempt(self, i: int, act: Any) -> None:
+    def failed_attempt(self, i: int, act: Activity) -> None:
         task = self.plan.tasks[i]
         self.attempts_here[i] += 1
         then = next_performer(self, i)
         self.emit(
-            ev.TaskFailed,
-            act.persona,
-            task=task.id,
-            persona=act.persona,
-            attempt=self.attempts_total[i],
-            reason=failure_reason(self.attempts_total[i], then, task.capability),
-            next=then.step,
+            ev.TaskFailed(
+                seq=self.seq,
+                at=self.now,
+                actor=act.persona,
+                task=task.id,
+                persona=act.persona,
+                attempt=self.attempts_total[i],
+                reason=failure_reason(self.attempts_total[i], then, task.capability),
+                next=then.step,
+            )
         )
         nxt = then.persona
         if nxt is None:
@@ -177,27 +172,33 @@ class Tracker:
             self.attempts_here[i] = 0
             if then.step == "escalate":
                 self.emit(
-                    ev.Escalation,
-                    act.persona,
-                    task=task.id,
-                    from_persona=act.persona,
-                    to_persona=nxt,
-                    reason=escalation_reason(act.persona, then, task.capability),
+                    ev.Escalation(
+                        seq=self.seq,
+                        at=self.now,
+                        actor=act.persona,
+                        task=task.id,
+                        from_persona=act.persona,
+                        to_persona=nxt,
+                        reason=escalation_reason(act.persona, then, task.capability),
+                    )
                 )
                 if then.declined:
                     self.task_failed(i)
                     return
             self.performer[i] = nxt
             self.emit(
-                ev.TaskAssigned,
-                self.plan.cast.orchestrator.id,
-                task=task.id,
-                phase=task.phase,
-                persona=nxt,
-                capability=task.capability,
-                summary=task.summary,
-                expected_time=task.expected_time,
-                reason="escalation" if then.step == "escalate" else "fallback",
+                ev.TaskAssigned(
+                    seq=self.seq,
+                    at=self.now,
+                    actor=self.plan.cast.orchestrator.id,
+                    task=task.id,
+                    phase=task.phase,
+                    persona=nxt,
+                    capability=task.capability,
+                    summary=task.summary,
+                    expected_time=task.expected_time,
+                    reason="escalation" if then.step == "escalate" else "fallback",
+                )
             )
         self.enqueue(i, Activity(i, nxt, "work", self.attempts_total[i] + 1, task.expected_time))
 
@@ -231,10 +232,13 @@ class Tracker:
         self.status[i] = SKIPPED
         self.counts["skipped"] += 1
         self.emit(
-            ev.TaskSkipped,
-            self.plan.cast.orchestrator.id,
-            task=self.plan.tasks[i].id,
-            reason=reason,
+            ev.TaskSkipped(
+                seq=self.seq,
+                at=self.now,
+                actor=self.plan.cast.orchestrator.id,
+                task=self.plan.tasks[i].id,
+                reason=reason,
+            )
         )
         k = self.plan.phase_of[i]
         self.phase_skipped[k] += 1
@@ -253,25 +257,31 @@ class Tracker:
         orchestrator = plan.cast.orchestrator.id
         if phase.gate is not None:
             self.emit(
-                ev.PhaseGateOpened,
-                orchestrator,
-                phase=phase.id,
-                gate=phase.gate.name,
-                requires=phase.gate.requires,
+                ev.PhaseGateOpened(
+                    seq=self.seq,
+                    at=self.now,
+                    actor=orchestrator,
+                    phase=phase.id,
+                    gate=phase.gate.name,
+                    requires=phase.gate.requires,
+                )
             )
         members = self.members[k]
         involved = {self.performer[i] for i in members}
         self.phase_started_at[k] = self.now
         self.emit(
-            ev.PhaseStarted,
-            orchestrator,
-            phase=phase.id,
-            title=phase.title,
-            mode="sequential" if self.sequential else phase.mode,
-            stream=phase.stream,
-            index=k + 1,
-            personas=tuple(p.id for p in plan.cast.personas if p.id in involved),
-            tasks=tuple(plan.tasks[i].id for i in members),
+            ev.PhaseStarted(
+                seq=self.seq,
+                at=self.now,
+                actor=orchestrator,
+                phase=phase.id,
+                title=phase.title,
+                mode="sequential" if self.sequential else phase.mode,
+                stream=phase.stream,
+                index=k + 1,
+                personas=tuple(p.id for p in plan.cast.personas if p.id in involved),
+                tasks=tuple(plan.tasks[i].id for i in members),
+            )
         )
         for i in members:
             self._release_task(i)
@@ -286,14 +296,17 @@ class Tracker:
         phase = self.plan.scenario.phase[k]
         size = len(self.members[k])
         self.emit(
-            ev.PhaseFinished,
-            self.plan.cast.orchestrator.id,
-            phase=phase.id,
-            title=phase.title,
-            started_at=self.phase_started_at[k],
-            finished=size - self.phase_failed[k] - self.phase_skipped[k],
-            failed=self.phase_failed[k],
-            skipped=self.phase_skipped[k],
+            ev.PhaseFinished(
+                seq=self.seq,
+                at=self.now,
+                actor=self.plan.cast.orchestrator.id,
+                phase=phase.id,
+                title=phase.title,
+                started_at=self.phase_started_at[k],
+                finished=size - self.phase_failed[k] - self.phase_skipped[k],
+                failed=self.phase_failed[k],
+                skipped=self.phase_skipped[k],
+            )
         )
         if self.phase_failed[k]:
             return
@@ -312,12 +325,12 @@ class Tracker:
 
     # -- the end -----------------------------------------------------------------
 
-    def final_outcome(self) -> str:
+    def final_outcome(self) -> ev.Outcome:
         if self.stopped:
             return "stopped_at_decision"
         return "failed" if self.counts["failed"] else "completed"
 
-    def finish_run(self, outcome: str) -> None:
+    def finish_run(self, outcome: ev.Outcome) -> None:
         plan = self.plan
         orchestrator = plan.cast.orchestrator.id
         unreached = 0
@@ -325,7 +338,11 @@ class Tracker:
             if self.status[i] in TERMINAL:
                 continue
             unreached += 1
-            self.emit(ev.TaskUnreached, orchestrator, task=task.id, reason=unreached_reason(self, i))
+            self.emit(
+                ev.TaskUnreached(
+                    seq=self.seq, at=self.now, actor=orchestrator, task=task.id, reason=unreached_reason(self, i)
+                )
+            )
         self.now = max(self.now, self.last_end)
         if outcome == "completed":
             skipped = self.counts["skipped"]
@@ -338,18 +355,21 @@ class Tracker:
         else:
             reason = self.stop_reason
         self.emit(
-            ev.RunFinished,
-            orchestrator,
-            outcome=outcome,
-            reason=reason,
-            makespan=max(0, self.last_end - self.work_start) if outcome != "blocked_at_gate" else 0,
-            sequential_time=self.work_done,
-            critical_time=plan.critical_time,
-            tasks=len(plan.tasks),
-            finished=self.counts["finished"],
-            failed=self.counts["failed"],
-            skipped=self.counts["skipped"],
-            unreached=unreached,
-            redirects=self.counts["redirects"],
-            handoffs=self.counts["handoffs"],
+            ev.RunFinished(
+                seq=self.seq,
+                at=self.now,
+                actor=orchestrator,
+                outcome=outcome,
+                reason=reason,
+                makespan=max(0, self.last_end - self.work_start) if outcome != "blocked_at_gate" else 0,
+                sequential_time=self.work_done,
+                critical_time=plan.critical_time,
+                tasks=len(plan.tasks),
+                finished=self.counts["finished"],
+                failed=self.counts["failed"],
+                skipped=self.counts["skipped"],
+                unreached=unreached,
+                redirects=self.counts["redirects"],
+                handoffs=self.counts["handoffs"],
+            )
         )

@@ -6,15 +6,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from rolecall import events as ev
 from rolecall._resources import shipped_dir
+from rolecall.files.events import read_events
 from rolecall.handoffs import TemplateLibrary
 from rolecall.orchestrator import Coordinator, plan_file
-from rolecall.orchestrator import events as ev
 from rolecall.policies.evaluate import PolicyEvaluator
 from rolecall.policies.expect import Expectation, ExpectationTracker
 from rolecall.policies.finding import Finding
 from rolecall.policies.model import Policy, load_policy
-from rolecall.render.jsonl import read_events
 from rolecall.render.markdown import MarkdownTranscript
 
 __all__ = ["CheckResult", "check_target", "collect_targets", "default_policies", "load_policies"]

@@ -11,7 +11,7 @@ from fnmatch import fnmatchcase
 from functools import cache
 from typing import Any
 
-from rolecall.orchestrator import events as ev
+from rolecall import events as ev
 from rolecall.policies.finding import Finding
 from rolecall.policies.model import BoundaryRule, GateRule, LimitRule, OrderRule, Policy, RouteRule
 

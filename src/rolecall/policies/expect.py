@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rolecall import events as ev
 from rolecall.figures import RunFigures
-from rolecall.orchestrator import events as ev
 from rolecall.orchestrator.expectations import Expectations
 from rolecall.policies.finding import Finding
 

@@ -1,6 +1,5 @@
-"""Views of an event stream: JSON Lines, summaries, transcripts."""
+"""Views of an event stream: summaries, transcripts, reports, pictures."""
 
-from rolecall.render.jsonl import JsonlSink, dump_events, event_line, read_events
 from rolecall.render.summary import summary_text
 
-__all__ = ["JsonlSink", "dump_events", "event_line", "read_events", "summary_text"]
+__all__ = ["summary_text"]

@@ -22,7 +22,7 @@ from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rolecall.orchestrator import events as ev
+from rolecall import events as ev
 
 __all__ = ["CriticalTies", "PhaseLinks", "critical_ties"]
 

@@ -18,10 +18,10 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from rolecall import events as ev
 from rolecall._words import count, outcome_words
 from rolecall.figures import Figure
 from rolecall.handoffs import TemplateLibrary
-from rolecall.orchestrator import events as ev
 from rolecall.render.lanes import Lanes
 from rolecall.render.markdown import MarkdownTranscript, clock
 from rolecall.render.mermaid import GANTT_LEGEND

@@ -17,10 +17,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from rolecall import events as ev
 from rolecall._words import count, joined, outcome_words
 from rolecall.figures import FiguresTally, duration, said
 from rolecall.handoffs import TemplateLibrary, load_templates
-from rolecall.orchestrator import events as ev
 from rolecall.render.mermaid import MermaidBuilder
 from rolecall.render.numbering import PhaseNumbers
 from rolecall.render.report import ReportBuilder
@@ -119,10 +119,9 @@ class MarkdownTranscript:
     def _stream_of(self, event: ev.Event) -> str:
         """The title of the stream an event belongs to, or empty: its messages carry the stream's marker."""
         streams = self._numbers.streams
-        fields = event.__dict__
-        phase = fields.get("phase")
+        phase = getattr(event, "phase", None)
         if not isinstance(phase, str):
-            task = fields.get("task")
+            task = getattr(event, "task", None)
             if isinstance(event, ev.Handoff):
                 task = (event.deliverables or event.feeds or ("",))[0]
             planned = self._plan.get(task) if isinstance(task, str) else None

@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from rolecall.orchestrator import events as ev
+from rolecall import events as ev
 from rolecall.render.lanes import Lanes
 
 __all__ = ["GANTT_LEGEND", "MAX_ITEMS", "MermaidBuilder"]

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from rolecall._words import count
+from rolecall.events import RunFinished
 from rolecall.figures import RunFigures, duration
-from rolecall.orchestrator.events import RunFinished
 from rolecall.orchestrator.plan import Plan
 
 __all__ = ["plan_text"]

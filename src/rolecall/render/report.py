@@ -15,9 +15,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from rolecall import events as ev
 from rolecall._words import count, joined, outcome_words
 from rolecall.figures import FiguresTally, RunFigures, duration
-from rolecall.orchestrator import events as ev
 from rolecall.render.critical import PhaseLinks, critical_ties
 from rolecall.render.lanes import Lanes
 

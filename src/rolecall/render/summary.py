@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from rolecall._words import count
-from rolecall.figures import FiguresTally, duration
-from rolecall.orchestrator.events import (
+from rolecall.events import (
     Event,
     GateVerdict,
     RunFinished,
@@ -17,6 +17,7 @@ from rolecall.orchestrator.events import (
     TaskStarted,
     TaskSubmitted,
 )
+from rolecall.figures import FiguresTally, duration
 
 __all__ = ["SummaryBuilder", "summary_text"]
 
@@ -58,7 +59,7 @@ class SummaryBuilder:
     def _run_started(self, event: RunStarted) -> None:
         self.tally(event)
         # keep a copy without the plan: holding 100k task views for the whole run costs memory
-        self.start = event.model_copy(update={"plan": ()})
+        self.start = dataclasses.replace(event, plan=())
 
     def _verdict(self, event: GateVerdict) -> None:
         self.verdict = event

@@ -1,10 +1,16 @@
-"""The event stream: one frozen model per thing that happens in a run.
+"""The event types: one frozen dataclass per thing that happens in a run.
 
-Every event carries ``seq`` (0, 1, 2, ... in emission order), ``at`` (virtual
-minutes since the run started), ``kind`` (the discriminator) and ``actor``
-(the persona id speaking or acting). Transcripts, reports and policy checks
-are computed from these alone, so a saved ``events.jsonl`` can be rendered or
-checked again without the scenario.
+Every event carries ``seq`` (0, 1, 2, ... in emission order), ``at`` (minutes
+since the run started), ``kind`` (the discriminator) and ``actor`` (the persona
+id speaking or acting). Transcripts, reports and policy checks are computed from
+these alone, so a saved ``events.jsonl`` can be rendered or checked again
+without the scenario.
+
+Events are plain frozen, slotted dataclasses: constructing one is a typed call
+(mypy rejects a misspelt field or a wrong type) that costs a fraction of a
+validated model, and the coordinator builds hundreds of thousands of them.
+Validation happens where events come from outside, when a stream is read
+(:func:`rolecall.events.codec.event_adapter`).
 
 Each activity a persona performs is bracketed: a ``task_started`` is closed by
 exactly one ``task_submitted`` (work handed to review), ``review_round``
@@ -13,15 +19,18 @@ exactly one ``task_submitted`` (work handed to review), ``review_round``
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+import dataclasses
+from dataclasses import dataclass
+from typing import Annotated, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import ConfigDict, Field
 
-from rolecall._model import CapabilityId, Handle, Identifier
+from rolecall.events.ids import CapabilityId, Handle, Identifier
 
 __all__ = [
     "ASSIGN_REASONS",
     "OUTCOMES",
+    "AssignReason",
     "CheckInHeld",
     "DecisionMade",
     "DecisionOptionView",
@@ -31,6 +40,7 @@ __all__ = [
     "GateChecked",
     "GateVerdict",
     "Handoff",
+    "Outcome",
     "PersonaView",
     "PhaseFinished",
     "PhaseGateOpened",
@@ -48,10 +58,10 @@ __all__ = [
     "TaskUnreached",
     "TaskView",
     "Violation",
-    "construct",
-    "event_adapter",
-    "view",
 ]
+
+_CONFIG = ConfigDict(extra="forbid", strict=True)
+"""How a stream read from outside is validated: no unknown fields, no coercion."""
 
 AssignReason = Literal["assigned", "routed", "redirect", "fallback", "escalation", "unenforced"]
 ASSIGN_REASONS: tuple[str, ...] = (
@@ -66,18 +76,22 @@ Outcome = Literal["completed", "blocked_at_gate", "stopped_at_decision", "failed
 OUTCOMES: tuple[str, ...] = ("completed", "blocked_at_gate", "stopped_at_decision", "failed")
 
 
-class EventBase(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EventBase:
+    """What every event carries, first and in this order."""
 
-    seq: int = Field(ge=0)
-    at: int = Field(ge=0, description="Virtual minutes since the run started.")
+    __pydantic_config__: ClassVar[ConfigDict] = _CONFIG
+
+    seq: Annotated[int, Field(ge=0)]
+    at: Annotated[int, Field(ge=0, description="Virtual minutes since the run started.")]
     actor: Identifier
 
 
-class PersonaView(BaseModel):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PersonaView:
     """What views need of a persona, carried in the stream so it renders on its own."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
+    __pydantic_config__: ClassVar[ConfigDict] = _CONFIG
 
     id: Identifier
     name: str
@@ -85,29 +99,33 @@ class PersonaView(BaseModel):
     handle: Handle
     icon: str
     kind: Literal["orchestrator", "verifier", "specialist"]
-    owns: tuple[CapabilityId, ...] = Field(description="Capabilities this persona owns.")
-    templates: dict[str, str] = Field(default_factory=dict)
+    owns: Annotated[tuple[CapabilityId, ...], Field(description="Capabilities this persona owns.")]
+    templates: dict[str, str] = dataclasses.field(default_factory=dict)
 
 
-class TaskView(BaseModel):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TaskView:
     """A task as planned, so every view can name it from the stream alone."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
+    __pydantic_config__: ClassVar[ConfigDict] = _CONFIG
 
     id: Identifier
     phase: Identifier
     capability: CapabilityId
     summary: str
-    persona: Identifier = Field(description="Who is planned to do it: the owner after any redirect, before fallbacks.")
+    persona: Annotated[
+        Identifier, Field(description="Who is planned to do it: the owner after any redirect, before fallbacks.")
+    ]
     expected_time: int
-    depends_on: tuple[Identifier, ...] = Field(description="Every task it waits for, implicit ones included.")
-    critical: bool = Field(description="On the critical path of the plan.")
-    attempted_by: Identifier | Literal[""] = Field(
-        description="Persona that tries it first outside its role, or empty."
-    )
+    depends_on: Annotated[tuple[Identifier, ...], Field(description="Every task it waits for, implicit ones included.")]
+    critical: Annotated[bool, Field(description="On the critical path of the plan.")]
+    attempted_by: Annotated[
+        Identifier | Literal[""], Field(description="Persona that tries it first outside its role, or empty.")
+    ]
     files: tuple[str, ...]
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class RunStarted(EventBase):
     kind: Literal["run_started"] = "run_started"
     scenario: Identifier
@@ -117,7 +135,7 @@ class RunStarted(EventBase):
     cast: Identifier
     mode: Literal["parallel", "sequential"]
     orchestrator: Identifier
-    assessment: str = Field(description="Whether the request needs orchestration, and why.")
+    assessment: Annotated[str, Field(description="Whether the request needs orchestration, and why.")]
     personas: tuple[PersonaView, ...]
     phases: tuple[Identifier, ...]
     phase_titles: tuple[str, ...]
@@ -127,6 +145,7 @@ class RunStarted(EventBase):
     plan: tuple[TaskView, ...]
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class GateChecked(EventBase):
     kind: Literal["gate_checked"] = "gate_checked"
     requirement: str
@@ -135,6 +154,7 @@ class GateChecked(EventBase):
     ok: bool
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class GateVerdict(EventBase):
     kind: Literal["gate_verdict"] = "gate_verdict"
     verdict: Literal["GO", "NO-GO"]
@@ -142,17 +162,19 @@ class GateVerdict(EventBase):
     missing: tuple[str, ...]
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class PhaseStarted(EventBase):
     kind: Literal["phase_started"] = "phase_started"
     phase: Identifier
     title: str
     mode: Literal["parallel", "sequential"]
     stream: bool
-    index: int = Field(description="1-based position of the phase among all phases.")
+    index: Annotated[int, Field(description="1-based position of the phase among all phases.")]
     personas: tuple[Identifier, ...]
     tasks: tuple[Identifier, ...]
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class PhaseGateOpened(EventBase):
     kind: Literal["phase_gate"] = "phase_gate"
     phase: Identifier
@@ -160,6 +182,7 @@ class PhaseGateOpened(EventBase):
     requires: tuple[Identifier, ...]
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class PhaseFinished(EventBase):
     kind: Literal["phase_finished"] = "phase_finished"
     phase: Identifier
@@ -170,6 +193,7 @@ class PhaseFinished(EventBase):
     skipped: int
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class TaskAssigned(EventBase):
     kind: Literal["task_assigned"] = "task_assigned"
     task: Identifier
@@ -181,15 +205,17 @@ class TaskAssigned(EventBase):
     reason: AssignReason
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class TaskStarted(EventBase):
     kind: Literal["task_started"] = "task_started"
     task: Identifier
     persona: Identifier
     activity: Literal["work", "rework", "review"]
-    attempt: int = Field(ge=1, description="Attempt number for work, round number otherwise.")
+    attempt: Annotated[int, Field(ge=1, description="Attempt number for work, round number otherwise.")]
     duration: int
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class TaskSubmitted(EventBase):
     kind: Literal["task_submitted"] = "task_submitted"
     task: Identifier
@@ -198,6 +224,7 @@ class TaskSubmitted(EventBase):
     round: int
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class TaskFinished(EventBase):
     kind: Literal["task_finished"] = "task_finished"
     task: Identifier
@@ -207,6 +234,7 @@ class TaskFinished(EventBase):
     started_at: int
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class TaskFailed(EventBase):
     kind: Literal["task_failed"] = "task_failed"
     task: Identifier
@@ -216,18 +244,21 @@ class TaskFailed(EventBase):
     next: Literal["retry", "fallback", "escalate", "give_up"]
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class TaskSkipped(EventBase):
     kind: Literal["task_skipped"] = "task_skipped"
     task: Identifier
     reason: str
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class TaskUnreached(EventBase):
     kind: Literal["task_unreached"] = "task_unreached"
     task: Identifier
     reason: str
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Violation(EventBase):
     kind: Literal["violation"] = "violation"
     task: Identifier
@@ -237,6 +268,7 @@ class Violation(EventBase):
     owners: tuple[Identifier, ...]
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Redirect(EventBase):
     kind: Literal["redirect"] = "redirect"
     task: Identifier
@@ -244,21 +276,25 @@ class Redirect(EventBase):
     to_persona: Identifier
     capability: CapabilityId
     summary: str
-    subtasks: tuple[str, ...] = Field(description="What the owner must cover, from the task.")
+    subtasks: Annotated[tuple[str, ...], Field(description="What the owner must cover, from the task.")]
     reasons: tuple[str, ...]
     instead: tuple[str, ...]
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Handoff(EventBase):
     kind: Literal["handoff"] = "handoff"
     from_persona: Identifier
     to_persona: Identifier
     style: Literal["clean", "context"]
-    deliverables: tuple[Identifier, ...] = Field(description="Task ids whose deliverables travel.")
-    feeds: tuple[Identifier, ...] = Field(description="Task ids of the recipient they feed.")
-    continues_with: Identifier | Literal[""] = Field(description="Task id the sender works on next, or empty.")
+    deliverables: Annotated[tuple[Identifier, ...], Field(description="Task ids whose deliverables travel.")]
+    feeds: Annotated[tuple[Identifier, ...], Field(description="Task ids of the recipient they feed.")]
+    continues_with: Annotated[
+        Identifier | Literal[""], Field(description="Task id the sender works on next, or empty.")
+    ]
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class CheckInHeld(EventBase):
     kind: Literal["checkin"] = "checkin"
     phase: Identifier
@@ -272,13 +308,15 @@ class CheckInHeld(EventBase):
     blockers: tuple[str, ...]
 
 
-class DecisionOptionView(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DecisionOptionView:
+    __pydantic_config__: ClassVar[ConfigDict] = _CONFIG
 
     id: Identifier
     label: str
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class DecisionMade(EventBase):
     kind: Literal["decision"] = "decision"
     decision: Identifier
@@ -290,6 +328,7 @@ class DecisionMade(EventBase):
     outcome: Literal["continue", "reroute", "stop"]
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ReviewRound(EventBase):
     kind: Literal["review_round"] = "review_round"
     task: Identifier
@@ -300,6 +339,7 @@ class ReviewRound(EventBase):
     verdict: Literal["approved", "changes-requested"]
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Escalation(EventBase):
     kind: Literal["escalation"] = "escalation"
     task: Identifier
@@ -308,14 +348,15 @@ class Escalation(EventBase):
     reason: str
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class RunFinished(EventBase):
     kind: Literal["run_finished"] = "run_finished"
     outcome: Outcome
     reason: str
-    makespan: int = Field(description="Virtual minutes from GO to the last activity.")
-    sequential_time: int = Field(
-        description="Minutes of work actually done (attempts, reviews, rework): the time one after another."
-    )
+    makespan: Annotated[int, Field(description="Virtual minutes from GO to the last activity.")]
+    sequential_time: Annotated[
+        int, Field(description="Minutes of work actually done (attempts, reviews, rework): the time one after another.")
+    ]
     critical_time: int
     tasks: int
     finished: int
@@ -350,46 +391,3 @@ Event = Annotated[
     | RunFinished,
     Field(discriminator="kind"),
 ]
-
-_KIND: dict[type[EventBase], str] = {}
-
-
-def construct(cls: type[EventBase], seq: int, at: int, actor: str, fields: dict[str, Any]) -> Any:
-    """Build an event the coordinator knows to be well-formed, without validating it.
-
-    This is ``model_construct`` minus its per-call bookkeeping, which dominated the
-    per-event cost. A missing or unknown field raises at once, and the scenario
-    library tests validate every emitted event against the schema.
-    """
-    kind = _KIND.get(cls)
-    if kind is None:
-        kind = _KIND[cls] = str(cls.model_fields["kind"].default)
-    fields["seq"] = seq
-    fields["at"] = at
-    fields["actor"] = actor
-    fields["kind"] = kind
-    return view(cls, fields)
-
-
-def view(cls: type[BaseModel], fields: dict[str, Any]) -> Any:
-    """A model built from fields known to be valid, in declaration order because serialisation follows it."""
-    order = cls.model_fields
-    if len(fields) != len(order):
-        raise TypeError(f"{cls.__name__}: fields {sorted(fields)} do not match {sorted(order)}")
-    obj = cls.__new__(cls)
-    object.__setattr__(obj, "__dict__", {name: fields[name] for name in order})
-    object.__setattr__(obj, "__pydantic_fields_set__", set(order))
-    object.__setattr__(obj, "__pydantic_extra__", None)
-    object.__setattr__(obj, "__pydantic_private__", None)
-    return obj
-
-
-_adapter: TypeAdapter[Event] | None = None
-
-
-def event_adapter() -> TypeAdapter[Event]:
-    """The (lazily built) adapter that validates one event from a dict or JSON."""
-    global _adapter
-    if _adapter is None:
-        _adapter = TypeAdapter(Event)
-    return _adapter

@@ -9,26 +9,31 @@ instead of letting a renderer fail on it later.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from rolecall.errors import InputError, Problem
-from rolecall.orchestrator import events as ev
+from rolecall.errors import Problem
+from rolecall.events import types as ev
 
-__all__ = ["StreamCheck", "check_stream"]
+__all__ = ["RunStartedCheck", "StreamCheck", "check_stream"]
+
+RunStartedCheck = Callable[[ev.RunStarted, int], list[Problem]]
+"""More checks of ``run_started`` by the reader's caller (e.g. that persona templates parse): ``(event, line)``."""
 
 _PERSONA_FIELDS = ("persona", "from_persona", "to_persona", "reviewer", "author")
 _PERSONA_LISTS = ("owners", "personas")
 _TASK_LISTS = ("tasks", "deliverables", "feeds", "requires")
 _OPENERS = (ev.TaskStarted,)
+_REFERENCE_FIELDS = (*_PERSONA_FIELDS, *_PERSONA_LISTS, *_TASK_LISTS, "task", "continues_with", "phase")
 _NEEDS_ASSIGNMENT = (ev.TaskStarted, ev.TaskFinished, ev.TaskFailed, ev.TaskSubmitted, ev.ReviewRound)
 
 
 class StreamCheck:
     """Feed events in order with their line numbers; collect every inconsistency."""
 
-    def __init__(self, path: Path | None) -> None:
+    def __init__(self, path: Path | None, check_run_started: RunStartedCheck | None = None) -> None:
         self.path = path
+        self._check_run_started = check_run_started
         self.problems: list[Problem] = []
         self._personas: set[str] = set()
         self._tasks: set[str] = set()
@@ -100,7 +105,8 @@ class StreamCheck:
             self._report(line, f"tasks is {event.tasks} but the plan has {len(event.plan)}", "tasks")
         self._persona(event.orchestrator, "orchestrator", line)
         self._persona(event.actor, "actor", line)
-        self._templates(event, line)
+        if self._check_run_started is not None:
+            self.problems.extend(self._check_run_started(event, line))
         for i, task in enumerate(event.plan):
             where = f"plan[{i}]"
             self._persona(task.persona, f"{where}.persona", line)
@@ -109,22 +115,6 @@ class StreamCheck:
             self._phase(task.phase, f"{where}.phase", line)
             for j, dep in enumerate(task.depends_on):
                 self._task(dep, f"{where}.depends_on[{j}]", line)
-
-    def _templates(self, event: ev.RunStarted, line: int) -> None:
-        """Persona templates travel in the stream; a broken one is this file's problem, at this line."""
-        from rolecall.handoffs.catalogue import TEMPLATES
-        from rolecall.handoffs.template import parse_template
-
-        for i, persona in enumerate(event.personas):
-            for name, text in persona.templates.items():
-                field = f"personas[{i}].templates.{name}"
-                if name not in TEMPLATES:
-                    self._report(line, f"unknown template '{name}'; known: {', '.join(TEMPLATES)}", field)
-                    continue
-                try:
-                    parse_template(text, name, TEMPLATES[name], self.path, field)
-                except InputError as exc:
-                    self.problems.extend(Problem(self.path, p.message, field, line) for p in exc.problems)
 
     def _unique(self, ids: list[str], field: str, line: int) -> set[str]:
         seen: set[str] = set()
@@ -150,7 +140,7 @@ class StreamCheck:
 
     def _references(self, event: ev.Event, line: int) -> None:
         self._persona(event.actor, "actor", line)
-        fields = event.__dict__
+        fields = {name: getattr(event, name) for name in _REFERENCE_FIELDS if hasattr(event, name)}
         for name in _PERSONA_FIELDS:
             if name in fields:
                 self._persona(fields[name], name, line)
@@ -217,9 +207,11 @@ def _ids(value: object) -> tuple[str, ...]:
     return value if isinstance(value, tuple) else ()
 
 
-def check_stream(events: Iterable[tuple[ev.Event, int]], path: Path | None) -> list[Problem]:
+def check_stream(
+    events: Iterable[tuple[ev.Event, int]], path: Path | None, check_run_started: RunStartedCheck | None = None
+) -> list[Problem]:
     """Every inconsistency of a whole stream (for tests and callers holding a list)."""
-    check = StreamCheck(path)
+    check = StreamCheck(path, check_run_started)
     last = 0
     for event, line in events:
         check(event, line)

@@ -1,0 +1,68 @@
+"""The seam between the coordinator and whatever performs the work."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal, Protocol
+
+if TYPE_CHECKING:
+    from rolecall.orchestrator.scenario import Task
+
+
+__all__ = ["Activity", "ActivityKind", "Backend", "Completion", "Outcome", "Verdict"]
+
+ActivityKind = Literal["work", "rework", "review"]
+Verdict = Literal["approved", "changes-requested"]
+
+
+@dataclass(frozen=True, slots=True)
+class Activity:
+    """One stretch of work the coordinator asks for: an attempt, a rework or a review."""
+
+    task: int
+    """Index of the task in the plan."""
+    persona: str
+    activity: ActivityKind
+    attempt: int
+    """Work attempt number over all personas; the review round for reviews and reworks."""
+    duration: int
+    """Planned minutes (the scenario's expected time, review time or rework time)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """How an activity ended, as the backend saw it."""
+
+    ok: bool
+    """Work finished (a failed attempt is ``False``); always ``True`` for a review, whose verdict says more."""
+    deliverable: str = ""
+    verdict: Verdict | None = None
+    """The reviewer's verdict, for a review."""
+    files: tuple[str, ...] = ()
+    """Files the activity changed, where the backend can tell."""
+
+
+@dataclass(frozen=True, slots=True)
+class Completion:
+    """An activity that ended, when, and how."""
+
+    activity: Activity
+    started: int
+    outcome: Outcome
+
+
+class Backend(Protocol):
+    """Performs activities; the coordinator never asks it to decide anything.
+
+    ``start`` is called once per activity; ``next_completions`` blocks until at
+    least one running activity ends and returns the time and every activity
+    ending then, in the order they were started, so runs are deterministic
+    wherever the backend is.
+    """
+
+    def start(self, activity: Activity, task: Task, now: int) -> None: ...
+
+    @property
+    def running(self) -> bool: ...
+
+    def next_completions(self) -> tuple[int, list[Completion]]: ...

@@ -1,0 +1,115 @@
+"""Events as JSON Lines: one event per line, fields in declaration order.
+
+The format is the interchange between a run and every later view of it:
+``rolecall render`` reads what ``rolecall replay`` wrote. Writing serialises
+each event with the adapter of its own class (no union dispatch per event);
+reading validates each line strictly against the union of all kinds and
+checks that the stream hangs together (:mod:`rolecall.events.stream_check`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import IO, Any
+
+from pydantic import TypeAdapter, ValidationError
+
+from rolecall.errors import InputError, Problem
+from rolecall.events.stream_check import RunStartedCheck, StreamCheck
+from rolecall.events.types import Event
+
+__all__ = ["MAX_PROBLEMS", "JsonlSink", "dump_events", "event_adapter", "event_line", "load_events"]
+
+MAX_PROBLEMS = 50
+"""Problems reported for one stream: past this the file is simply not an events file."""
+
+_NOT_OBJECT = ("model_attributes_type", "model_type", "dict_type", "dataclass_type")
+
+_adapter: TypeAdapter[Event] | None = None
+_by_class: dict[type, TypeAdapter[Any]] = {}
+
+
+def event_adapter() -> TypeAdapter[Event]:
+    """The (lazily built) adapter that validates one event from a dict or JSON, and gives its schema."""
+    global _adapter
+    if _adapter is None:
+        _adapter = TypeAdapter(Event)
+    return _adapter
+
+
+def event_line(event: Event) -> str:
+    """One event as one line of JSON, newline included."""
+    cls = type(event)
+    adapter = _by_class.get(cls)
+    if adapter is None:
+        adapter = _by_class[cls] = TypeAdapter(cls)
+    return adapter.dump_json(event).decode("utf-8") + "\n"
+
+
+class JsonlSink:
+    """Writes each event as it arrives, so a run never holds its output in memory."""
+
+    def __init__(self, handle: IO[str]) -> None:
+        self._write = handle.write
+
+    def __call__(self, event: Event, /) -> None:
+        self._write(event_line(event))
+
+
+def dump_events(events: Iterable[Event]) -> str:
+    return "".join(event_line(e) for e in events)
+
+
+def load_events(
+    lines: Iterable[tuple[int, str]], source: Path | None, check_run_started: RunStartedCheck | None = None
+) -> list[Event]:
+    """Validate numbered lines into events; every bad line (up to :data:`MAX_PROBLEMS`) is reported.
+
+    Each line must be a valid event and the stream must hang together; either kind
+    of problem is an :class:`InputError`, so no view ever sees a broken stream.
+    """
+    adapter = event_adapter()
+    check = StreamCheck(source, check_run_started)
+    problems: list[Problem] = []
+    events: list[Event] = []
+    last = 0
+    for number, line in lines:
+        last = number
+        if not line.strip():
+            continue
+        try:
+            event = adapter.validate_json(line)
+        except ValidationError as exc:
+            problems.extend(_line_problems(exc, source, number))
+        except RecursionError:
+            problems.append(Problem(source, "nested too deeply to be an event", "", number))
+        else:
+            events.append(event)
+            if not problems:
+                check(event, number)
+        if len(problems) >= MAX_PROBLEMS:
+            break
+    if not events and not problems:
+        problems.append(Problem(source, "no events: the file is empty"))
+    if not problems:
+        problems = check.finish(last)[:MAX_PROBLEMS]
+    if problems:
+        raise InputError(problems)
+    return events
+
+
+def _line_problems(exc: ValidationError, source: Path | None, number: int) -> list[Problem]:
+    from rolecall._messages import problems_from_errors
+
+    errors = exc.errors(include_url=False)
+    first = errors[0] if errors else None
+    if first is not None and first["type"] == "json_invalid":
+        reason = (first.get("ctx") or {}).get("error", "syntax error")
+        return [Problem(source, f"not valid JSON ({reason})", "", number)]
+    if first is not None and first["type"] == "union_tag_not_found":
+        return [Problem(source, "not an event: no 'kind' field (see 'rolecall schema event')", "", number)]
+    if first is not None and first["type"] in _NOT_OBJECT and not first["loc"]:
+        return [Problem(source, "not an event: expected a JSON object (see 'rolecall schema event')", "", number)]
+    problems = problems_from_errors(errors, Event, source)
+    return [Problem(p.path, p.message, p.field, number) for p in problems]

@@ -1,0 +1,39 @@
+"""Reading a saved event stream from disk, with every check a view relies on."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rolecall.errors import InputError, Problem
+from rolecall.events import Event, RunStarted, load_events
+from rolecall.files.reading import iter_lines
+
+__all__ = ["read_events"]
+
+
+def read_events(path: Path) -> list[Event]:
+    """The events of ``path``: every bad line and every inconsistency (with its line) is an InputError."""
+
+    def templates_parse(event: RunStarted, line: int) -> list[Problem]:
+        return _persona_template_problems(event, line, path)
+
+    return load_events(iter_lines(path, what="events.jsonl file"), path, templates_parse)
+
+
+def _persona_template_problems(event: RunStarted, line: int, path: Path) -> list[Problem]:
+    """Persona templates travel in the stream; a broken one is this file's problem, at this line."""
+    from rolecall.handoffs.catalogue import TEMPLATES
+    from rolecall.handoffs.template import parse_template
+
+    problems: list[Problem] = []
+    for i, persona in enumerate(event.personas):
+        for name, text in persona.templates.items():
+            field = f"personas[{i}].templates.{name}"
+            if name not in TEMPLATES:
+                problems.append(Problem(path, f"unknown template '{name}'; known: {', '.join(TEMPLATES)}", field, line))
+                continue
+            try:
+                parse_template(text, name, TEMPLATES[name], path, field)
+            except InputError as exc:
+                problems.extend(Problem(path, p.message, field, line) for p in exc.problems)
+    return problems
