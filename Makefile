@@ -37,7 +37,8 @@ golden: $(VENV)/.installed-test
 
 bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/cli_cold_start.py
-	$(BIN)/python benchmarks/replay_throughput.py
+	$(BIN)/python benchmarks/replay_throughput.py --modes events-only,default,render,report,check
+	$(BIN)/python benchmarks/policy_throughput.py
 
 clean:
 	rm -rf $(VENV) out .mypy_cache .ruff_cache .pytest_cache
