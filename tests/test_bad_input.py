@@ -491,3 +491,33 @@ def test_many_dangling_references_are_reported_in_linear_time(tmp_path: Path) ->
     result = run("plan", path)
     assert result.code == 2 and "3000 problems found" in result.err
     assert f"{path}:{8 * 2999 + 15}: task[2999].depends_on[0]: unknown task 'x2999'" in result.err
+
+
+def test_a_toml_file_given_as_events_is_one_message() -> None:
+    result = run("render", STRIPE)
+    assert result.code == 2
+    assert result.err.splitlines()[0].startswith(f"error: {STRIPE}:")
+    assert "not an events file" in result.err and "1 problem found" in result.err
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("makespan", 100), ("finished", 3), ("sequential_time", 10), ("critical_time", 5), ("outcome", "failed")],
+)
+def test_a_summary_that_disagrees_with_the_events_is_refused(tmp_path: Path, field: str, value: object) -> None:
+    """A hand-edited run_finished could claim any figure; the reader holds it against the events."""
+    events = events_of(tmp_path)
+    events[-1][field] = value
+    path = write_events(tmp_path / "edited.jsonl", events)
+    result = run("render", path, "--format", "summary")
+    assert result.code == 2
+    assert f"{path}:{len(events)}: {field}: run_finished says {field}" in result.err
+
+
+def test_a_no_go_verdict_followed_by_work_is_refused(tmp_path: Path) -> None:
+    events = events_of(tmp_path)
+    verdict = next(e for e in events if e["kind"] == "gate_verdict")
+    verdict["verdict"] = "NO-GO"
+    path = write_events(tmp_path / "edited.jsonl", events)
+    result = run("render", path)
+    assert result.code == 2 and "the events say 'blocked_at_gate'" in result.err

@@ -81,7 +81,12 @@ def load_events(
         try:
             event = adapter.validate_json(line)
         except ValidationError as exc:
-            problems.extend(_line_problems(exc, source, number))
+            found = _line_problems(exc, source, number)
+            if not events and not problems and found[0].message.startswith("not valid JSON"):
+                # The first line is not JSON at all: a wrong file, not fifty bad events.
+                message = "not an events file: the first line is not JSON (an events.jsonl holds one event per line)"
+                raise InputError.single(source, message, line=number) from None
+            problems.extend(found)
         except RecursionError:
             problems.append(Problem(source, "nested too deeply to be an event", "", number))
         else:

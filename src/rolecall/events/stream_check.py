@@ -43,9 +43,11 @@ class StreamCheck:
         self._open: dict[tuple[str, str], int] = {}
         self._phases_open: set[str] = set()
         self._phases_seen: set[str] = set()
+        self._tally = _Tally()
         self._expected_seq = 0
         self._last_at = 0
         self._started = False
+        self._start: ev.RunStarted | None = None
         self._headless = False
         self._finished_line: int | None = None
 
@@ -76,6 +78,10 @@ class StreamCheck:
             return
         self._references(event, line)
         self._order(event, line)
+        self._tally(event)
+        if isinstance(event, ev.RunFinished) and self._start is not None:
+            for field, message in self._tally.disagreements(self._start, event):
+                self._report(line, message, field)
 
     def finish(self, last_line: int) -> list[Problem]:
         if self._headless:
@@ -96,6 +102,7 @@ class StreamCheck:
             self._report(line, "a second run_started; one stream holds one run", "kind")
             return
         self._started = True
+        self._start = event
         self._personas = self._unique([p.id for p in event.personas], "personas", line)
         self._phases = self._unique(list(event.phases), "phases", line)
         self._tasks = self._unique([t.id for t in event.plan], "plan", line)
@@ -200,6 +207,72 @@ class StreamCheck:
     def _close(self, key: tuple[str, str], kind: str, line: int) -> None:
         if self._open.pop(key, None) is None:
             self._report(line, f"'{kind}' of task '{key[0]}' by '{key[1]}' without a task_started", "task")
+
+
+class _Tally:
+    """What the events add up to, to hold ``run_finished``'s summary against.
+
+    A stream edited by hand (or a producer with a bug) could otherwise claim a
+    makespan shorter than its critical path, or "completed" with failed tasks,
+    and every view would print it.
+    """
+
+    def __init__(self) -> None:
+        self.counts = {"finished": 0, "skipped": 0, "unreached": 0, "redirects": 0, "handoffs": 0}
+        self.open: dict[tuple[str, str], int] = {}
+        self.work_done = 0
+        self.last_end = 0
+        self.work_start = 0
+        self.verdict = "GO"
+        self.stopped = False
+
+    def __call__(self, event: ev.Event) -> None:
+        if isinstance(event, ev.TaskStarted):
+            self.open[(event.task, event.persona)] = event.at
+        elif isinstance(event, ev.TaskSubmitted | ev.TaskFinished | ev.TaskFailed | ev.ReviewRound):
+            persona = event.reviewer if isinstance(event, ev.ReviewRound) else event.persona
+            started = self.open.pop((event.task, persona), None)
+            if started is not None:
+                self.work_done += event.at - started
+                self.last_end = max(self.last_end, event.at)
+        if isinstance(event, ev.TaskFinished):
+            self.counts["finished"] += 1
+        elif isinstance(event, ev.TaskSkipped):
+            self.counts["skipped"] += 1
+        elif isinstance(event, ev.TaskUnreached):
+            self.counts["unreached"] += 1
+        elif isinstance(event, ev.Redirect):
+            self.counts["redirects"] += 1
+        elif isinstance(event, ev.Handoff):
+            self.counts["handoffs"] += 1
+        elif isinstance(event, ev.GateVerdict):
+            self.verdict = event.verdict
+            self.work_start = event.at
+        elif isinstance(event, ev.DecisionMade) and event.outcome == "stop":
+            self.stopped = True
+
+    def disagreements(self, start: ev.RunStarted, end: ev.RunFinished) -> list[tuple[str, str]]:
+        out: list[tuple[str, str]] = []
+        failed = len(start.plan) - self.counts["finished"] - self.counts["skipped"] - self.counts["unreached"]
+        expected = {**self.counts, "failed": failed, "tasks": len(start.plan), "sequential_time": self.work_done}
+        expected["critical_time"] = start.critical_time
+        expected["makespan"] = 0 if self.verdict == "NO-GO" else max(0, self.last_end - self.work_start)
+        for field, value in expected.items():
+            claimed = getattr(end, field)
+            if claimed != value:
+                out.append((field, f"run_finished says {field} {claimed}, but the events add up to {value}"))
+        outcome = (
+            "blocked_at_gate"
+            if self.verdict == "NO-GO"
+            else "stopped_at_decision"
+            if self.stopped
+            else "failed"
+            if failed
+            else "completed"
+        )
+        if end.outcome != outcome:
+            out.append(("outcome", f"run_finished says outcome '{end.outcome}', but the events say '{outcome}'"))
+        return out
 
 
 def _ids(value: object) -> tuple[str, ...]:
