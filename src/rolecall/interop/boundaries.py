@@ -148,6 +148,12 @@ def boundaries_section(cast: Cast, persona: Persona, level: int = 2) -> str:
     if persona.id != cast.orchestrator.id:
         chain.append(_short(cast, cast.orchestrator.id))
         lines += ["", "If you cannot finish a task, it goes to " + ", then ".join(chain) + "."]
+        declined = [c for c in persona.owned_ids() if cast.orchestrator.never_entry(c) is not None]
+        if declined:
+            lines.append(
+                f"{_short(cast, cast.orchestrator.id)} does not take over {', '.join(declined)} work: "
+                "if nobody before it can finish such a task, the task fails."
+            )
     if persona.kind == "orchestrator":
         lines += _orchestrator_lines(cast, persona)
     return "\n".join(lines)

@@ -57,7 +57,22 @@ def persona_card(cast: Cast, persona: Persona) -> str:
     out.append("Hands work to: " + (", ".join(_who(cast, t) for t in persona.hands_to) or "(nobody)"))
     chain = [_who(cast, t) for t in persona.fallback] + [f"{_who(cast, cast.orchestrator.id)} (escalation)"]
     out.append("Fallback chain: " + " -> ".join(chain))
+    declined = _declined_escalations(cast, persona)
+    if declined:
+        # The coordinator never hands the orchestrator work its own never list covers.
+        out.append(
+            f"  {cast.orchestrator.name} declines escalated {', '.join(declined)} work (never its job): "
+            "such a task fails once the chain is exhausted"
+        )
     return "\n".join(out) + "\n"
+
+
+def _declined_escalations(cast: Cast, persona: Persona) -> list[str]:
+    """Capabilities of ``persona`` that an escalation cannot hand to the orchestrator."""
+    orchestrator = cast.orchestrator
+    if persona.id == orchestrator.id:
+        return []
+    return [c for c in persona.owned_ids() if orchestrator.never_entry(c) is not None]
 
 
 def route_text(cast: Cast, result: Route) -> str:
