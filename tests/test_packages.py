@@ -23,8 +23,9 @@ PUBLIC = {
     ],
     "rolecall.files": [
         "MAX_FILE_BYTES", "MAX_LINE_BYTES", "atomic_writer", "check_input_dir", "check_output_dir",
-        "check_output_file", "is_dir", "is_file", "iter_lines", "read_bytes", "read_events", "read_stdin",
-        "read_text", "write_text_atomic",
+        "check_output_file", "collect_targets", "default_policies", "default_targets", "is_dir", "is_file",
+        "iter_lines", "load_cast", "load_policies", "load_policy", "load_scenario", "load_templates", "plan_file",
+        "read_bytes", "read_events", "read_stdin", "read_text", "write_text_atomic",
     ],
     "rolecall.handoffs": ["SPEAKER", "TEMPLATES", "Template", "TemplateLibrary", "load_templates", "parse_template"],
     "rolecall.interop": [
@@ -34,13 +35,13 @@ PUBLIC = {
     "rolecall.orchestrator": ["Coordinator", "Plan", "Scenario", "Task", "build_plan", "load_scenario", "plan_file"],
     "rolecall.policies": [
         "BoundaryRule", "Expectation", "ExpectationTracker", "Finding", "GateRule", "LimitRule", "OrderRule",
-        "Policy", "PolicyEvaluator", "RouteRule", "Rule", "evaluate", "load_policy",
+        "Policy", "PolicyEvaluator", "RouteRule", "Rule", "evaluate", "load_policy", "policy_from_document",
     ],
     "rolecall.render": ["summary_text"],
     "rolecall.roles": [
         "Capability", "CapabilityMatch", "Cast", "CastManifest", "DEFAULT_CAST", "NeverJob", "OwnedCapability",
-        "Persona", "PersonaKind", "Prose", "Route", "cast_folder", "load_cast", "resolve_cast", "route",
-        "shipped_casts",
+        "Persona", "PersonaKind", "Prose", "Route", "cast_folder", "cast_from_documents", "load_cast",
+        "resolve_cast", "route", "shipped_casts",
     ],
 }  # fmt: skip
 

@@ -54,8 +54,8 @@ def _cmd_roles_show(args: argparse.Namespace) -> int:
 
 
 def _cmd_roles_validate(args: argparse.Namespace) -> int:
-    from rolecall.roles import load_cast, shipped_casts
-    from rolecall.roles.registry import cast_folder
+    from rolecall.files import load_cast
+    from rolecall.roles import cast_folder, shipped_casts
 
     folders = [cast_folder(p) for p in args.paths] or [cast_folder(n) for n in shipped_casts()]
     failures: list[InputError] = []
@@ -94,7 +94,7 @@ def _cmd_schema(args: argparse.Namespace) -> int:
 
 
 def _plan(args: argparse.Namespace) -> Plan:
-    from rolecall.orchestrator import plan_file
+    from rolecall.files import plan_file
     from rolecall.roles import resolve_cast
 
     cast = resolve_cast(args.cast) if args.cast else None
@@ -112,15 +112,14 @@ def _cmd_plan(args: argparse.Namespace) -> int:
 
 
 def _templates(args: argparse.Namespace) -> TemplateLibrary:
-    from rolecall.handoffs import load_templates
+    from rolecall.files import load_templates
 
     return load_templates(Path(args.templates) if args.templates else None)
 
 
 def _cmd_replay(args: argparse.Namespace) -> int:
+    from rolecall.api import replay
     from rolecall.events import JsonlSink
-    from rolecall.files import atomic_writer, write_text_atomic
-    from rolecall.orchestrator import Coordinator
     from rolecall.render.html import HtmlPage
     from rolecall.render.markdown import MarkdownTranscript
     from rolecall.render.summary import SummaryBuilder
@@ -131,51 +130,48 @@ def _cmd_replay(args: argparse.Namespace) -> int:
         raise UsageError("--events-only needs -o DIR")
     _check_destinations(args)
     templates = _templates(args)  # checked before anything runs
-    plan = _plan(args)
     shown = args.format or ("summary" if args.output or args.golden else "md")
     files = bool(args.output) and not args.events_only
-    page = HtmlPage(templates) if files or shown == "html" else None
-    transcript = page.transcript if page is not None else MarkdownTranscript(templates)
+    # Written files come with their transcript and page; anything else shown is rendered as the run goes.
+    page = HtmlPage(templates) if not files and shown == "html" else None
+    transcript = page.transcript if page is not None else None
+    if transcript is None and not files and (shown == "md" or args.golden):
+        transcript = MarkdownTranscript(templates)
     summary = SummaryBuilder()
     sinks: list[Any] = [summary]
     if page is not None:
         sinks.append(page)  # feeds its transcript too
-    elif files or shown == "md" or args.golden:
+    elif transcript is not None:
         sinks.append(transcript)
-
-    def every(event: Any) -> None:
-        for sink in sinks:
-            sink(event)
-
-    coordinator = Coordinator(plan)
-    if args.output:
-        folder = Path(args.output)
-        with atomic_writer(folder / "events.jsonl") as handle:
-            sinks.append(JsonlSink(handle))
-            final = coordinator.run(every)
-        written = [folder / "events.jsonl"]
-        if files and page is not None:
-            write_text_atomic(folder / "transcript.md", transcript.text())
-            write_text_atomic(folder / "transcript.html", page.text())
-            written += [folder / "transcript.md", folder / "transcript.html"]
-    elif shown == "jsonl":
+    if shown == "jsonl" and not args.output:
         sinks.append(JsonlSink(sys.stdout))
-        final = coordinator.run(every)
-    else:
-        final = coordinator.run(every)
+    run = replay(
+        Path(args.scenario),
+        cast=args.cast or None,
+        templates=templates,
+        output=args.output,
+        events_only=args.events_only,
+        sinks=sinks,
+        keep_events=False,
+    )
+
+    def markdown() -> str:
+        return transcript.text() if transcript is not None else run.markdown()
+
     if shown == "jsonl" and args.output:
         from rolecall.files import read_text
 
         _out(read_text(Path(args.output) / "events.jsonl"))
     elif shown == "md":
-        _out(transcript.text())
-    elif shown == "html" and page is not None:
-        _out(page.text())
+        _out(markdown())
+    elif shown == "html":
+        _out(page.text() if page is not None else run.html())
     elif shown == "summary" and not args.golden:
-        _out(summary.text() + ("Written:    " + ", ".join(map(str, written)) + "\n" if args.output else ""))
+        written = "Written:    " + ", ".join(map(str, run.written)) + "\n" if args.output else ""
+        _out(summary.text() + written)
     if args.golden:
-        return _golden(Path(args.golden) / f"{Path(args.scenario).stem}.md", transcript.text(), args.update_golden)
-    return EXIT_OK if final.outcome == "completed" else EXIT_FAILED
+        return _golden(Path(args.golden) / f"{Path(args.scenario).stem}.md", markdown(), args.update_golden)
+    return EXIT_OK if run.completed else EXIT_FAILED
 
 
 def _check_destinations(args: argparse.Namespace) -> None:
@@ -272,9 +268,8 @@ def _cmd_parse_report(args: argparse.Namespace) -> int:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    from rolecall._resources import shipped_dir
-    from rolecall.files import write_text_atomic
-    from rolecall.policies.check import check_target, collect_targets, default_policies, load_policies
+    from rolecall.api import check
+    from rolecall.files import default_policies, default_targets, load_policies, write_text_atomic
     from rolecall.policies.report import json_report, junit_xml, text_report
 
     if args.junit:
@@ -283,12 +278,8 @@ def _cmd_check(args: argparse.Namespace) -> int:
         check_output_file(Path(args.junit), "--junit")
     templates = _templates(args)
     policies = load_policies([Path(p) for p in args.policy] if args.policy else default_policies())
-    targets = [Path(t) for t in args.targets]
-    if not targets:
-        targets = [Path("scenarios") if Path("scenarios").is_dir() else shipped_dir("scenarios")]
-    results = [
-        check_target(path, policies, templates, allow_empty=args.allow_empty) for path in collect_targets(targets)
-    ]
+    targets = [Path(t) for t in args.targets] or default_targets()
+    results = check(targets, policies=policies, templates=templates, allow_empty=args.allow_empty)
     _out(json_report(results) if args.format == "json" else text_report(results, policies))
     if args.junit:
         write_text_atomic(Path(args.junit), junit_xml(results))

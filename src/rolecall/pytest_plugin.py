@@ -2,8 +2,9 @@
 
 Off unless enabled with ``pytest --rolecall`` (or ``rolecall = true`` in the
 pytest ini settings). Each scenario TOML file becomes one test item: it is
-replayed, the policies and its ``[expect]`` table are evaluated, and a failure
-shows every finding with the transcript excerpt around the event concerned.
+checked with :func:`rolecall.check` (replayed, the policies and its
+``[expect]`` table evaluated), and a failure shows every finding with the
+transcript excerpt around the event concerned.
 """
 
 from __future__ import annotations
@@ -51,12 +52,9 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Col
 
 
 def _is_scenario(path: Path) -> bool:
-    # pyproject.toml and cast or policy files live beside scenarios; only files with tasks are tests.
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return False
-    return "[[task]]" in text and "[[phase]]" in text
+    from rolecall.files.scenarios import looks_like_scenario
+
+    return looks_like_scenario(path)
 
 
 class ScenarioFile(pytest.File):
@@ -72,14 +70,15 @@ class ScenarioFailure(Exception):
 
 class ScenarioItem(pytest.Item):
     def runtest(self) -> None:
-        from rolecall.policies.check import check_target, default_policies, load_policies
+        from rolecall.api import check
+        from rolecall.files import default_policies
         from rolecall.policies.report import text_report
 
         paths = [Path(p) for p in self.config.getoption("--rolecall-policy")] or default_policies(
             Path(str(self.config.rootpath))
         )
         allow_empty = bool(self.config.getoption("--rolecall-allow-empty"))
-        result = check_target(self.path, load_policies(paths), allow_empty=allow_empty)
+        (result,) = check(self.path, policies=paths, allow_empty=allow_empty)
         self.add_report_section("call", "rolecall", text_report([result]))
         if not result.passed:
             raise ScenarioFailure(result)
@@ -100,7 +99,7 @@ class ScenarioItem(pytest.Item):
                 f"  {f.detail}",
                 f"  personas {', '.join(f.personas) or '-'}; task {f.task or '-'}; event #{f.seq}",
                 "  transcript:",
-                result.excerpt(f.transcript_line),
+                result.excerpt(result.line_of(f)),
             ]
         for e in result.failed_expectations:
             lines += ["", f"expectation '{e.name}' failed: {e.detail}"]

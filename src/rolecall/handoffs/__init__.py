@@ -1,7 +1,27 @@
-"""Handoff and announcement message templates."""
+"""Handoff and announcement message templates.
+
+``load_templates`` reads a folder, so it lives in the files layer
+(:func:`rolecall.files.load_templates`); it is re-exported here, on first
+use, for code that imports it from this package.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 from rolecall.handoffs.catalogue import SPEAKER, TEMPLATES
-from rolecall.handoffs.library import TemplateLibrary, load_templates
+from rolecall.handoffs.library import TemplateLibrary
 from rolecall.handoffs.template import Template, parse_template
 
+if TYPE_CHECKING:
+    from rolecall.files.templates import load_templates
+
 __all__ = ["SPEAKER", "TEMPLATES", "Template", "TemplateLibrary", "load_templates", "parse_template"]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "load_templates":
+        from rolecall.files.templates import load_templates
+
+        return load_templates
+    raise AttributeError(f"module 'rolecall.handoffs' has no attribute '{name}'")

@@ -1,8 +1,21 @@
-"""Scenarios, planning and the coordinator that replays them into events."""
+"""Scenarios, planning and the coordinator that replays them into events.
+
+Everything here works on values in memory. ``load_scenario`` and
+``plan_file`` read files, so they live in the files layer
+(:mod:`rolecall.files.scenarios`); they are re-exported here, on first use,
+for code that imports them from this package.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 from rolecall.orchestrator.coordinator import Coordinator
-from rolecall.orchestrator.plan import Plan, build_plan, load_scenario, plan_file
+from rolecall.orchestrator.plan import Plan, build_plan
 from rolecall.orchestrator.scenario import Scenario, Task
+
+if TYPE_CHECKING:
+    from rolecall.files.scenarios import load_scenario, plan_file
 
 __all__ = [
     "Coordinator",
@@ -13,3 +26,13 @@ __all__ = [
     "load_scenario",
     "plan_file",
 ]
+
+_FROM_FILES = ("load_scenario", "plan_file")
+
+
+def __getattr__(name: str) -> Any:
+    if name in _FROM_FILES:
+        from rolecall.files import scenarios
+
+        return getattr(scenarios, name)
+    raise AttributeError(f"module 'rolecall.orchestrator' has no attribute '{name}'")

@@ -3,7 +3,8 @@
 :func:`build_plan` reports every problem at once (unknown references, cycles)
 and computes what the coordinator and reports need: who performs each task,
 the effective predecessors, dependency levels, the critical path and the
-sequential time.
+sequential time. It works on values in memory; reading a scenario file and
+finding its cast is :func:`rolecall.files.plan_file`.
 """
 
 from __future__ import annotations
@@ -13,17 +14,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from rolecall._toml import TomlDocument, read_toml
-from rolecall.errors import InputError, Problem, UsageError
-from rolecall.files.reading import is_file
+from rolecall._toml import TomlDocument
+from rolecall.errors import InputError, Problem
 from rolecall.orchestrator.checks import Author, check_references
 from rolecall.orchestrator.graph import Graph, find_cycle, longest_paths, topological_order
 from rolecall.orchestrator.scenario import Scenario, Task
 from rolecall.roles.cast import Cast
-from rolecall.roles.loader import MANIFEST_NAME
-from rolecall.roles.registry import cast_folder, resolve_cast
 
-__all__ = ["Plan", "Takeover", "build_plan", "load_scenario", "never_does", "plan_file", "submitter", "takeovers"]
+__all__ = ["Plan", "Takeover", "build_plan", "never_does", "submitter", "takeovers"]
 
 
 @dataclass(frozen=True)
@@ -59,27 +57,9 @@ class Plan:
         return self.cast.verifier.id if self.cast.verifier else self.cast.orchestrator.id
 
 
-def load_scenario(path: Path) -> tuple[Scenario, TomlDocument]:
-    doc = read_toml(path)
-    return doc.validate(Scenario), doc
-
-
-def plan_file(path: Path, cast: Cast | None = None) -> Plan:
-    """Load, check and plan the scenario at ``path`` (its own cast unless one is given)."""
-    scenario, doc = load_scenario(path)
-    if cast is None:
-        try:
-            folder = cast_folder(scenario.cast, relative_to=path.parent)
-            if not is_file(folder / MANIFEST_NAME):
-                # The scenario names a cast that is not there: the scenario's line is the one to fix.
-                raise UsageError(f"cast '{scenario.cast}': no cast folder with {MANIFEST_NAME} at {folder}")
-            cast = resolve_cast(scenario.cast, relative_to=path.parent)
-        except UsageError as exc:
-            raise InputError([doc.problem(str(exc), "cast")]) from None
-    return build_plan(scenario, cast, doc)
-
-
 def build_plan(scenario: Scenario, cast: Cast, doc: TomlDocument | None = None) -> Plan:
+    """Check ``scenario`` against ``cast`` and plan it; ``doc``, when given, locates each problem in its file."""
+
     def problem(message: str, field: str) -> Problem:
         if doc is not None:
             return doc.problem(message, field)

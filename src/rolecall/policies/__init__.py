@@ -1,4 +1,13 @@
-"""Policies: the rules a cast must keep, evaluated over event streams."""
+"""Policies: the rules a cast must keep, evaluated over event streams.
+
+Everything here works on values in memory. ``load_policy`` reads a file, so
+it lives in the files layer (:func:`rolecall.files.load_policy`); it is
+re-exported here, on first use, for code that imports it from this package.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 from rolecall.policies.evaluate import PolicyEvaluator, evaluate
 from rolecall.policies.expect import Expectation, ExpectationTracker
@@ -11,8 +20,11 @@ from rolecall.policies.model import (
     Policy,
     RouteRule,
     Rule,
-    load_policy,
+    policy_from_document,
 )
+
+if TYPE_CHECKING:
+    from rolecall.files.policies import load_policy
 
 __all__ = [
     "BoundaryRule",
@@ -28,4 +40,13 @@ __all__ = [
     "Rule",
     "evaluate",
     "load_policy",
+    "policy_from_document",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "load_policy":
+        from rolecall.files.policies import load_policy
+
+        return load_policy
+    raise AttributeError(f"module 'rolecall.policies' has no attribute '{name}'")

@@ -1,33 +1,45 @@
-"""One check: replay a scenario (or read saved events), evaluate policies and expectations."""
+"""One check of a run: the policies and the scenario's expectations, evaluated over its events.
+
+Works on values in memory: a plan to replay, or events already recorded
+(:func:`rolecall.check` reads scenario and events files into them). Nothing
+is rendered while checking; the transcript line of a finding is looked up
+only when a report asks for it.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rolecall import events as ev
-from rolecall._resources import shipped_dir
-from rolecall.files.events import read_events
-from rolecall.handoffs import TemplateLibrary
-from rolecall.orchestrator import Coordinator, plan_file
 from rolecall.policies.evaluate import PolicyEvaluator
 from rolecall.policies.expect import Expectation, ExpectationTracker
 from rolecall.policies.finding import Finding
-from rolecall.policies.model import Policy, load_policy
-from rolecall.render.markdown import MarkdownTranscript
+from rolecall.policies.model import Policy
+from rolecall.policies.transcript import TranscriptLines
 
-__all__ = ["CheckResult", "check_target", "collect_targets", "default_policies", "load_policies"]
+if TYPE_CHECKING:
+    from rolecall.backends import Backend
+    from rolecall.handoffs import TemplateLibrary
+    from rolecall.orchestrator import Plan
+    from rolecall.orchestrator.expectations import Expectations
+
+__all__ = ["CheckResult", "check_events", "check_plan"]
 
 
-@dataclass
+@dataclass(frozen=True)
 class CheckResult:
-    target: Path
+    """The verdict on one run: the rules applied, what they found, and the expectations' results."""
+
+    target: Path | str
+    """The file checked, or the name of a run checked in memory."""
     name: str
-    rules: list[str]
-    findings: list[Finding]
-    expectations: list[Expectation]
-    transcript: str = field(repr=False)
+    rules: tuple[str, ...]
+    findings: tuple[Finding, ...]
+    expectations: tuple[Expectation, ...]
+    transcript: TranscriptLines = field(repr=False, compare=False)
     cast: str = ""
     expected: frozenset[str] = frozenset()
     """Rule ids the scenario's ``[expect] findings`` says must fire: they do not fail it."""
@@ -56,104 +68,94 @@ class CheckResult:
     def passed(self) -> bool:
         return not self.errors and not self.failed_expectations and not self.unchecked
 
+    def line_of(self, finding: Finding) -> int | None:
+        """The transcript line where the finding's event is told (renders the transcript once)."""
+        return self.transcript.line(finding.seq)
+
     def excerpt(self, line: int | None, around: int = 6) -> str:
         """The transcript lines around ``line``, numbered, the line itself marked."""
-        if line is None:
-            return ""
-        lines = self.transcript.split("\n")
-        start, end = max(1, line - around), min(len(lines), line + around)
-        return "\n".join(
-            f"{'>>' if n == line else '  '} {n:5d} | {lines[n - 1]}".rstrip() for n in range(start, end + 1)
+        return self.transcript.excerpt(line, around)
+
+
+def check_events(
+    events: Iterable[ev.Event],
+    policies: Sequence[Policy],
+    *,
+    expect: Expectations | None = None,
+    templates: TemplateLibrary | None = None,
+    allow_empty: bool = False,
+    target: Path | str = "",
+) -> CheckResult:
+    """Check a recorded run; ``expect`` is the scenario's ``[expect]`` table, if the run has one."""
+    checking = _Checking(policies, expect)
+    for event in events:
+        checking(event)
+    return checking.result(target, templates, allow_empty)
+
+
+def check_plan(
+    plan: Plan,
+    policies: Sequence[Policy],
+    *,
+    backend: Backend | None = None,
+    templates: TemplateLibrary | None = None,
+    allow_empty: bool = False,
+    target: Path | str | None = None,
+) -> CheckResult:
+    """Replay ``plan`` and check the run against the policies and the scenario's expectations."""
+    from rolecall.orchestrator import Coordinator
+
+    checking = _Checking(policies, plan.scenario.expect)
+    Coordinator(plan, backend).run(checking)
+    if target is None:
+        target = plan.source if plan.source is not None else plan.scenario.name
+    return checking.result(target, templates, allow_empty, plan.scenario.name, plan.cast.name)
+
+
+class _Checking:
+    """The sink a run is checked with; it keeps the events in case a report wants the transcript."""
+
+    def __init__(self, policies: Sequence[Policy], expect: Expectations | None) -> None:
+        self.evaluator = PolicyEvaluator(policies)
+        self.tracker = ExpectationTracker(expect) if expect is not None else None
+        self.expected = frozenset(expect.findings) if expect is not None else frozenset()
+        self.events: list[ev.Event] = []
+        self.start: ev.RunStarted | None = None
+
+    def __call__(self, event: ev.Event) -> None:
+        self.events.append(event)
+        self.evaluator(event)
+        if self.tracker is not None:
+            self.tracker(event)
+        if isinstance(event, ev.RunStarted):
+            self.start = event
+
+    def result(
+        self,
+        target: Path | str,
+        templates: TemplateLibrary | None,
+        allow_empty: bool,
+        name: str | None = None,
+        cast: str | None = None,
+    ) -> CheckResult:
+        findings = self.evaluator.finish()
+        expectations = self.tracker.results(findings) if self.tracker is not None else []
+        if name is None:
+            name = self.start.scenario if self.start is not None else _stem(target)
+        if cast is None:
+            cast = self.start.cast if self.start is not None else ""
+        return CheckResult(
+            target=target,
+            name=name,
+            rules=tuple(self.evaluator.rule_ids),
+            findings=tuple(findings),
+            expectations=tuple(expectations),
+            transcript=TranscriptLines(self.events, templates),
+            cast=cast,
+            expected=self.expected,
+            allow_empty=allow_empty,
         )
 
 
-def default_policies(cwd: Path | None = None) -> list[Path]:
-    """``./policies/*.toml`` when the working folder has one (as for ``./scenarios``), else the shipped ones.
-
-    Each policy applies only to runs of the cast it names.
-    """
-    local = cwd / "policies" if cwd is not None else Path("policies")  # relative: shown as the user wrote it
-    folder = local if local.is_dir() else shipped_dir("policies")
-    return sorted(folder.glob("*.toml"))
-
-
-def load_policies(paths: Iterable[Path]) -> list[Policy]:
-    from rolecall.errors import InputError, Problem
-
-    policies: list[Policy] = []
-    problems: list[Problem] = []
-    for path in paths:
-        try:
-            policies.append(load_policy(path))
-        except InputError as exc:
-            problems.extend(exc.problems)
-    if problems:
-        raise InputError(problems)
-    return policies
-
-
-def collect_targets(paths: Sequence[Path]) -> list[Path]:
-    """Scenario files and events.jsonl files; a folder contributes its *.toml and *.jsonl files."""
-    import stat
-
-    from rolecall.errors import InputError
-    from rolecall.files.reading import os_reason
-
-    out: list[Path] = []
-    for path in paths:
-        try:
-            mode = path.stat().st_mode
-        except OSError as exc:
-            raise InputError.single(path, os_reason(exc)) from None
-        except ValueError as exc:
-            raise InputError.single(path, f"not a usable path ({exc})") from None
-        if stat.S_ISDIR(mode):
-            found = sorted([*path.glob("*.toml"), *path.glob("*.jsonl")])
-            if not found:
-                raise InputError.single(path, "no scenario (*.toml) or events (*.jsonl) files in this folder")
-            out += found
-        else:
-            out.append(path)
-    return out
-
-
-def check_target(
-    path: Path, policies: Sequence[Policy], templates: TemplateLibrary | None = None, *, allow_empty: bool = False
-) -> CheckResult:
-    evaluator = PolicyEvaluator(policies)
-    transcript = MarkdownTranscript(templates)
-    tracker: ExpectationTracker | None = None
-    name = path.stem
-    cast = ""
-    expected: frozenset[str] = frozenset()
-
-    def sink(event: ev.Event) -> None:
-        evaluator(event)
-        transcript(event)
-        if tracker is not None:
-            tracker(event)
-
-    if path.suffix == ".jsonl":
-        for event in read_events(path):
-            sink(event)
-            if isinstance(event, ev.RunStarted):
-                name, cast = event.scenario, event.cast
-    else:
-        plan = plan_file(path)
-        name, cast = plan.scenario.name, plan.cast.name
-        if plan.scenario.expect is not None:
-            tracker = ExpectationTracker(plan.scenario.expect)
-            expected = frozenset(plan.scenario.expect.findings)
-        Coordinator(plan).run(sink)
-    findings = evaluator.finish()
-    findings = [_located(f, transcript.line_of) for f in findings]
-    expectations = tracker.results(findings) if tracker is not None else []
-    return CheckResult(
-        path, name, evaluator.rule_ids, findings, expectations, transcript.text(), cast, expected, allow_empty
-    )
-
-
-def _located(finding: Finding, line_of: dict[int, int]) -> Finding:
-    from dataclasses import replace
-
-    return replace(finding, transcript_line=line_of.get(finding.seq) if finding.seq is not None else None)
+def _stem(target: Path | str) -> str:
+    return target.stem if isinstance(target, Path) else target

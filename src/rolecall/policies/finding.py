@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 __all__ = ["Finding"]
 
 
 @dataclass(frozen=True, slots=True)
 class Finding:
+    """Where a rule was broken: the event (``seq``) and its virtual time (``at``).
+
+    The transcript line telling that event is a view of the run, looked up
+    when a report asks for it (:meth:`rolecall.policies.check.CheckResult.line_of`).
+    """
+
     rule: str
     severity: str  # "error" or "warning"
     message: str
@@ -17,7 +23,6 @@ class Finding:
     task: str = ""
     seq: int | None = None
     at: int | None = None
-    transcript_line: int | None = field(default=None, compare=False)
 
     @property
     def is_error(self) -> bool:

@@ -3,7 +3,9 @@
 Each ``[[rule]]`` has an ``id``, a ``kind`` (the discriminator), a
 ``severity`` and a ``message``. Persona and capability fields accept globs
 (``*``, ``backend.*``). Rules are evaluated over an event stream, so the same
-policy checks a replayed scenario and a saved ``events.jsonl``.
+policy checks a replayed scenario and a saved ``events.jsonl``. A policy is
+built from a parsed document here; reading a file is
+:func:`rolecall.files.load_policy`.
 """
 
 from __future__ import annotations
@@ -15,8 +17,8 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, Field, PrivateAttr, model_validator
 
 from rolecall._model import FileModel, Glob, Identifier, Minutes, Text
-from rolecall._toml import TomlDocument, read_toml
-from rolecall.errors import Problem
+from rolecall._toml import TomlDocument
+from rolecall.errors import InputError, Problem
 
 __all__ = [
     "BoundaryRule",
@@ -26,7 +28,7 @@ __all__ = [
     "Policy",
     "RouteRule",
     "Rule",
-    "load_policy",
+    "policy_from_document",
 ]
 
 _ROUTE = re.compile(r"^\s*([a-z0-9*?_\-]+)\s*->\s*([a-z0-9*?_\-]+)\s*$")
@@ -152,11 +154,8 @@ class Policy(FileModel):
         return Problem(None, f"policy '{self.name}': {message}", field)
 
 
-def load_policy(path: Path) -> Policy:
-    """Read a policy file; every problem (syntax, keys, types, duplicate rule ids) is raised together."""
-    from rolecall.errors import InputError
-
-    doc = read_toml(path)
+def policy_from_document(doc: TomlDocument) -> Policy:
+    """The policy a parsed document states; every problem (keys, types, duplicate rule ids) is raised together."""
     problems = _duplicate_ids(doc)
     try:
         policy = doc.validate(Policy)

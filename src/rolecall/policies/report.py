@@ -1,4 +1,8 @@
-"""Check results for people (text), machines (JSON) and CI systems (JUnit XML)."""
+"""Check results for people (text), machines (JSON) and CI systems (JUnit XML).
+
+Each report asks a result for the transcript line of its findings, so a run
+is rendered only when it has a finding to show.
+"""
 
 from __future__ import annotations
 
@@ -16,7 +20,7 @@ from rolecall.render.markdown import clock
 __all__ = ["json_report", "junit_xml", "text_report"]
 
 
-def _where(finding: Finding) -> str:
+def _where(finding: Finding, line: int | None) -> str:
     parts = []
     if finding.personas:
         parts.append("personas " + ", ".join(finding.personas))
@@ -24,8 +28,8 @@ def _where(finding: Finding) -> str:
         parts.append(f"task {finding.task}")
     if finding.seq is not None:
         parts.append(f"event #{finding.seq} at {clock(finding.at or 0)}")
-    if finding.transcript_line is not None:
-        parts.append(f"transcript line {finding.transcript_line}")
+    if line is not None:
+        parts.append(f"transcript line {line}")
     return "; ".join(parts)
 
 
@@ -60,7 +64,7 @@ def text_report(results: Sequence[CheckResult], policies: Sequence[Policy] = ())
             label = "expected" if f.rule in r.expected else f.severity
             out.append(f"  {label:<7} {f.rule}: {f.message}")
             out.append(f"          {f.detail}")
-            out.append(f"          {_where(f)}")
+            out.append(f"          {_where(f, r.line_of(f))}")
         for e in r.failed_expectations:
             where = f" (event #{e.seq})" if e.seq is not None else ""
             out.append(f"  expect  {e.name}: {e.detail}{where}")
@@ -69,11 +73,11 @@ def text_report(results: Sequence[CheckResult], policies: Sequence[Policy] = ())
     return "\n".join(out) + "\n"
 
 
-def _finding(f: Finding) -> dict[str, Any]:
+def _finding(f: Finding, line: int | None) -> dict[str, Any]:
     return {
         "rule": f.rule, "severity": f.severity, "message": f.message, "detail": f.detail,
         "personas": list(f.personas), "task": f.task, "seq": f.seq, "at": f.at,
-        "transcript_line": f.transcript_line,
+        "transcript_line": line,
     }  # fmt: skip
 
 
@@ -87,7 +91,7 @@ def json_report(results: Sequence[CheckResult]) -> str:
             "checked": not r.unchecked,
             "rules": r.rules,
             "expected_findings": sorted(r.expected),
-            "findings": [_finding(f) for f in r.findings],
+            "findings": [_finding(f, r.line_of(f)) for f in r.findings],
             "expectations": [
                 {"name": e.name, "passed": e.passed, "detail": e.detail, "seq": e.seq} for e in r.expectations
             ],
@@ -111,10 +115,10 @@ def junit_xml(results: Sequence[CheckResult]) -> str:
             errors = [f for f in by_rule.get(rule, []) if f.is_error and rule not in r.expected]
             if errors:
                 failure = ET.SubElement(case, "failure", message=errors[0].message, type="policy")
-                failure.text = "\n".join(f"{f.detail} ({_where(f)})\n{r.excerpt(f.transcript_line)}" for f in errors)
+                failure.text = "\n".join(_failure(r, f) for f in errors)
             elif by_rule.get(rule):
                 out = ET.SubElement(case, "system-out")
-                out.text = "\n".join(f"warning: {f.detail} ({_where(f)})" for f in by_rule[rule])
+                out.text = "\n".join(f"warning: {f.detail} ({_where(f, r.line_of(f))})" for f in by_rule[rule])
             cases.append(case)
         for e in r.expectations:
             case = ET.Element("testcase", classname=r.name, name=f"expect {e.name}")
@@ -145,3 +149,8 @@ def junit_xml(results: Sequence[CheckResult]) -> str:
     suites.set("failures", str(failures))
     ET.indent(suites)
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
+
+
+def _failure(result: CheckResult, finding: Finding) -> str:
+    line = result.line_of(finding)
+    return f"{finding.detail} ({_where(finding, line)})\n{result.excerpt(line)}"

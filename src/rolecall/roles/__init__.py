@@ -1,11 +1,23 @@
-"""Personas, casts and the registry that loads and checks them."""
+"""Personas, casts and the registry that finds and caches them.
+
+``load_cast`` reads a folder, so it lives in the files layer
+(:func:`rolecall.files.load_cast`); it is re-exported here, on first use, for
+code that imports it from this package.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 from rolecall.roles.cast import Cast
 from rolecall.roles.catalogue import Capability, CastManifest
-from rolecall.roles.loader import load_cast
+from rolecall.roles.loader import cast_from_documents
 from rolecall.roles.persona import NeverJob, OwnedCapability, Persona, PersonaKind, Prose
 from rolecall.roles.registry import DEFAULT_CAST, cast_folder, resolve_cast, shipped_casts
 from rolecall.roles.routing import CapabilityMatch, Route, route
+
+if TYPE_CHECKING:
+    from rolecall.files.casts import load_cast
 
 __all__ = [
     "DEFAULT_CAST",
@@ -20,8 +32,17 @@ __all__ = [
     "Prose",
     "Route",
     "cast_folder",
+    "cast_from_documents",
     "load_cast",
     "resolve_cast",
     "route",
     "shipped_casts",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "load_cast":
+        from rolecall.files.casts import load_cast
+
+        return load_cast
+    raise AttributeError(f"module 'rolecall.roles' has no attribute '{name}'")

@@ -1,83 +1,81 @@
-"""Loading a cast folder: every file validated, then the cast checked as a whole.
+"""A cast from its parsed files: every file validated, then the cast checked as a whole.
 
-All problems of all files are collected and raised together in one
-:class:`~rolecall.errors.InputError`, so one run of ``rolecall roles validate``
-shows everything to fix.
+Pure: the files come in as parsed documents (:func:`rolecall.files.load_cast`
+reads a folder into them), so a cast written in Python is checked exactly as
+one on disk. All problems of all files are collected and raised together in
+one :class:`~rolecall.errors.InputError`, so one run of ``rolecall roles
+validate`` shows everything to fix.
 """
 
 from __future__ import annotations
 
 import difflib
-import stat
 from collections import Counter
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TypeVar
 
-from rolecall._toml import TomlDocument, read_toml
+from rolecall._toml import TomlDocument
 from rolecall.errors import InputError, Problem
-from rolecall.files.reading import os_reason
 from rolecall.roles.cast import Cast
 from rolecall.roles.catalogue import CastManifest
 from rolecall.roles.persona import Persona
 
-__all__ = ["MANIFEST_NAME", "load_cast"]
+__all__ = ["MANIFEST_NAME", "cast_from_documents"]
 
 MANIFEST_NAME = "cast.toml"
 
 M = TypeVar("M", CastManifest, Persona)
 
 
-def load_cast(folder: Path) -> Cast:
-    """Load and check the cast in ``folder``; raise InputError listing every problem."""
-    try:
-        is_folder = stat.S_ISDIR(folder.stat().st_mode)
-    except FileNotFoundError:
-        raise InputError.single(folder, "cast folder does not exist") from None
-    except OSError as exc:
-        raise InputError.single(folder, f"cast folder: {os_reason(exc)}") from None
-    except ValueError as exc:
-        raise InputError.single(folder, f"not a usable path ({exc})") from None
-    if not is_folder:
-        raise InputError.single(folder, "is not a folder; expected a cast folder with cast.toml")
-    manifest_path = folder / MANIFEST_NAME
-    if not manifest_path.exists():
-        raise InputError.single(
-            manifest_path,
-            "missing: a cast folder needs cast.toml (name, orchestrator, capabilities)",
-        )
+def cast_from_documents(
+    manifest: TomlDocument | InputError,
+    personas: Mapping[str, TomlDocument | InputError],
+    source: Path | None = None,
+) -> Cast:
+    """Validate a cast's documents and check the cast as a whole; raise InputError listing every problem.
+
+    ``personas`` maps each persona file's name without ``.toml`` (the id the
+    persona must declare) to its document, in file order. A file that could not
+    be read is given as the error reading it: its problems are reported in
+    their place, and references to that persona do not cascade into more.
+    ``source`` is the cast folder, if any.
+    """
     problems: list[Problem] = []
-    manifest_doc, manifest = _load(manifest_path, CastManifest, problems)
+    manifest_doc, model = _validate(manifest, CastManifest, problems)
     persona_docs: dict[str, TomlDocument] = {}
-    personas: list[Persona] = []
+    loaded: list[Persona] = []
     broken: set[str] = set()
-    for path in sorted(folder.glob("*.toml")):
-        if path.name == MANIFEST_NAME:
-            continue
-        doc, persona = _load(path, Persona, problems)
+    for stem, item in personas.items():
+        doc, persona = _validate(item, Persona, problems)
         if persona is None or doc is None:
-            broken.add(path.stem)
+            broken.add(stem)
             continue
-        if persona.id != path.stem:
-            problems.append(doc.problem(f"persona id '{persona.id}' must match the file name '{path.stem}.toml'", "id"))
+        if persona.id != stem:
+            problems.append(doc.problem(f"persona id '{persona.id}' must match the file name '{stem}.toml'", "id"))
         persona_docs[persona.id] = doc
-        personas.append(persona)
-    if manifest is None or manifest_doc is None:
+        loaded.append(persona)
+    if model is None or manifest_doc is None:
         # Check what the personas say of each other anyway, so one run shows every problem.
-        problems.extend(_cross_check(None, None, personas, persona_docs, broken))
+        problems.extend(_cross_check(None, None, loaded, persona_docs, broken))
         raise InputError(problems)
-    if not personas and not problems:
-        problems.append(Problem(folder, "cast has no persona files (<id>.toml beside cast.toml)"))
-    personas = _ordered(manifest, manifest_doc, personas, problems, broken)
-    problems.extend(_cross_check(manifest, manifest_doc, personas, persona_docs, broken))
+    if not loaded and not problems:
+        problems.append(Problem(source, "cast has no persona files (<id>.toml beside cast.toml)"))
+    loaded = _ordered(model, manifest_doc, loaded, problems, broken)
+    problems.extend(_cross_check(model, manifest_doc, loaded, persona_docs, broken))
     if problems:
         raise InputError(problems)
-    return Cast(manifest=manifest, personas=tuple(personas), source=folder)
+    return Cast(manifest=model, personas=tuple(loaded), source=source)
 
 
-def _load(path: Path, model: type[M], problems: list[Problem]) -> tuple[TomlDocument | None, M | None]:
+def _validate(
+    item: TomlDocument | InputError, model: type[M], problems: list[Problem]
+) -> tuple[TomlDocument | None, M | None]:
+    if isinstance(item, InputError):
+        problems.extend(item.problems)
+        return None, None
     try:
-        doc = read_toml(path)
-        return doc, doc.validate(model)
+        return item, item.validate(model)
     except InputError as exc:
         problems.extend(exc.problems)
         return None, None

@@ -1,22 +1,32 @@
-"""Finding casts: the shipped ones by name, or a user's folder by path."""
+"""Finding casts: the shipped ones by name, or a user's folder by path.
+
+The one module of :mod:`rolecall.roles` that looks at the disk: it resolves a
+name to a folder and keeps each loaded cast for as long as its files are
+unchanged.
+"""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rolecall._model import IDENTIFIER_PATTERN
 from rolecall._resources import shipped_dir
 from rolecall.errors import InputError, UsageError
 from rolecall.files.reading import is_dir, is_file
 from rolecall.roles.cast import Cast
-from rolecall.roles.loader import MANIFEST_NAME, load_cast
+from rolecall.roles.loader import MANIFEST_NAME
+
+if TYPE_CHECKING:
+    from rolecall.files.casts import CastSignature
 
 __all__ = ["DEFAULT_CAST", "cast_folder", "resolve_cast", "shipped_casts"]
 
 DEFAULT_CAST = "product-team"
 
-_cache: dict[Path, Cast] = {}
+_cache: dict[Path, tuple[CastSignature, Cast]] = {}
+"""Loaded casts by resolved folder, each with the signature of the files it was loaded from."""
 
 
 def shipped_casts() -> tuple[str, ...]:
@@ -57,13 +67,21 @@ def cast_folder(ref: str | Path, relative_to: Path | None = None) -> Path:
 
 
 def resolve_cast(ref: str | Path = DEFAULT_CAST, relative_to: Path | None = None) -> Cast:
-    """Load (once per process) the cast that ``ref`` names."""
+    """The cast that ``ref`` names, loaded again only when a file of its folder changed."""
+    # Imported here: the files layer imports this package's models, so a module-level
+    # import would be circular whichever package loads first.
+    from rolecall.files.casts import cast_signature, load_cast
+
     folder = cast_folder(ref, relative_to)
     try:
         folder = folder.resolve()
     except (OSError, RuntimeError) as exc:  # RuntimeError: a symlink loop, on Python 3.11
         raise InputError.single(folder, f"cannot resolve the cast folder ({exc})") from None
-    cast = _cache.get(folder)
-    if cast is None:
-        cast = _cache[folder] = load_cast(folder)
+    signature = cast_signature(folder)
+    cached = _cache.get(folder)
+    if cached is not None and cached[0] == signature:
+        return cached[1]
+    cast = load_cast(folder)
+    # Taken before loading: an edit made meanwhile shows as a changed signature next time.
+    _cache[folder] = (signature, cast)
     return cast

@@ -1,0 +1,241 @@
+"""Replaying and checking from Python: what the command line and the pytest plugin are built on.
+
+Both functions take files or values built in memory: a scenario file, a
+:class:`~rolecall.orchestrator.Scenario` or a :class:`~rolecall.orchestrator.Plan`;
+a policy file or a :class:`~rolecall.policies.Policy`; a template folder or a
+:class:`~rolecall.handoffs.TemplateLibrary`. Files are read and written
+through :mod:`rolecall.files`; given values only, nothing touches the disk
+but the shipped templates, and those only when a transcript is rendered.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeAlias
+
+from rolecall.errors import UsageError
+from rolecall.events import Event, JsonlSink, RunFinished, Sink
+from rolecall.handoffs import TemplateLibrary
+from rolecall.orchestrator import Coordinator, Plan, Scenario, build_plan
+from rolecall.policies import Policy
+from rolecall.policies.check import CheckResult, check_events, check_plan
+from rolecall.roles import Cast, resolve_cast
+
+if TYPE_CHECKING:
+    from rolecall.backends import Backend
+
+__all__ = ["CastRef", "CheckTarget", "Replay", "ScenarioRef", "TemplatesRef", "check", "replay"]
+
+ScenarioRef: TypeAlias = "Path | str | Scenario | Plan"
+"""A scenario file, a scenario (planned against ``cast``, or the cast it names) or a plan."""
+CastRef: TypeAlias = "Cast | Path | str"
+"""A cast, a cast folder or the name of a cast (one beside the working folder, else a shipped one)."""
+TemplatesRef: TypeAlias = "TemplateLibrary | Path | str"
+"""Templates, or a folder of edited templates (files it lacks use the shipped ones)."""
+CheckTarget: TypeAlias = "Path | str | Scenario | Plan | Replay"
+"""A scenario or events.jsonl file, a folder of them, a scenario, a plan, or a replay with its events."""
+
+
+@dataclass(frozen=True)
+class Replay:
+    """What :func:`replay` produced: the plan, the closing event, the events and the files written."""
+
+    plan: Plan
+    final: RunFinished
+    events: tuple[Event, ...] = ()
+    """Every event, in order; empty when the replay was asked not to keep them."""
+    written: tuple[Path, ...] = ()
+    """``events.jsonl``, then ``transcript.md`` and ``transcript.html`` unless only events were written."""
+    templates: TemplateLibrary | None = field(default=None, repr=False, compare=False)
+    """The templates the transcripts are worded with (``None``: the shipped ones)."""
+    _views: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def outcome(self) -> str:
+        """``completed``, ``blocked_at_gate``, ``stopped_at_decision`` or ``failed``."""
+        return self.final.outcome
+
+    @property
+    def completed(self) -> bool:
+        return self.final.outcome == "completed"
+
+    def markdown(self) -> str:
+        """The Markdown transcript: the one written to ``transcript.md``, or rendered now from the events."""
+        if "md" not in self._views:
+            from rolecall.render.markdown import markdown_transcript
+
+            self._views["md"] = markdown_transcript(self._kept(), self.templates)
+        return self._views["md"]
+
+    def html(self) -> str:
+        """The self-contained HTML page: the one written to ``transcript.html``, or rendered now."""
+        if "html" not in self._views:
+            from rolecall.render.html import html_page
+
+            self._views["html"] = html_page(self._kept(), self.templates)
+        return self._views["html"]
+
+    def _kept(self) -> tuple[Event, ...]:
+        if not self.events:
+            raise UsageError("this replay kept no events to render; replay with keep_events=True")
+        return self.events
+
+
+def replay(
+    scenario: ScenarioRef,
+    *,
+    cast: CastRef | None = None,
+    templates: TemplatesRef | None = None,
+    output: Path | str | None = None,
+    events_only: bool = False,
+    sinks: Iterable[Sink] = (),
+    backend: Backend | None = None,
+    keep_events: bool = True,
+) -> Replay:
+    """Replay a scenario (deterministically, with the default scripted backend) and return the run.
+
+    ``cast`` replaces the cast the scenario names. With ``output``, the
+    folder gets ``events.jsonl``, ``transcript.md`` and ``transcript.html``
+    (only ``events.jsonl`` with ``events_only``), each written atomically; the
+    folder is checked, and the templates and the scenario are read, before
+    anything runs. Each of ``sinks`` receives every event as it happens;
+    ``keep_events=False`` keeps none in memory, for a large run streamed to
+    sinks and files. Bad input raises :class:`~rolecall.errors.InputError`
+    listing every problem, a bad argument :class:`~rolecall.errors.UsageError`.
+    """
+    from rolecall.files import atomic_writer, check_output_dir, write_text_atomic
+
+    folder = Path(output) if output is not None else None
+    if folder is not None:
+        check_output_dir(folder, "output")
+    elif events_only:
+        raise UsageError("events_only needs an output folder")
+    library = _templates(templates)
+    plan = _plan(scenario, cast)
+    kept: list[Event] = []
+    every = [*sinks, kept.append] if keep_events else list(sinks)
+    coordinator = Coordinator(plan, backend)
+    if folder is None:
+        final = coordinator.run(*every)
+        return Replay(plan, final, tuple(kept), (), library)
+    from rolecall.render.html import HtmlPage
+
+    page = None if events_only else HtmlPage(library)
+    events_file = folder / "events.jsonl"
+    with atomic_writer(events_file) as handle:
+        final = coordinator.run(*every, *([page] if page is not None else []), JsonlSink(handle))
+    if page is None:
+        return Replay(plan, final, tuple(kept), (events_file,), library)
+    views = {"md": page.transcript.text(), "html": page.text()}
+    write_text_atomic(folder / "transcript.md", views["md"])
+    write_text_atomic(folder / "transcript.html", views["html"])
+    written = (events_file, folder / "transcript.md", folder / "transcript.html")
+    return Replay(plan, final, tuple(kept), written, library, views)
+
+
+def check(
+    targets: CheckTarget | Iterable[CheckTarget],
+    *,
+    policies: Policy | Path | str | Iterable[Policy | Path | str] | None = None,
+    allow_empty: bool = False,
+    templates: TemplatesRef | None = None,
+    cast: CastRef | None = None,
+    backend: Backend | None = None,
+) -> list[CheckResult]:
+    """Check each run against the policies and its scenario's ``[expect]`` table; one result per run.
+
+    A folder stands for its ``*.toml`` and ``*.jsonl`` files; a scenario or
+    a plan is replayed (on ``backend``, default the scripted one); saved
+    events and a :class:`Replay` are checked as they are. ``policies``
+    defaults to ``./policies/*.toml`` when the working folder has one, else
+    the shipped policies; each applies to the runs of the cast it names, and
+    a run no rule applies to fails unless ``allow_empty``. ``cast`` replaces
+    the cast each scenario names. The transcript is rendered only when a
+    result is asked for a finding's line or excerpt, with ``templates``.
+    """
+    from rolecall.files import collect_targets, default_policies, load_policies
+
+    library = _templates(templates)
+    if policies is None:
+        rules = load_policies(default_policies())
+    else:
+        # One policy or one file is taken as itself, not iterated: a path string would give its letters.
+        given = [policies] if isinstance(policies, str | os.PathLike | Policy) else list(policies)
+        files = load_policies(Path(p) for p in given if not isinstance(p, Policy))
+        loaded = iter(files)
+        rules = [p if isinstance(p, Policy) else next(loaded) for p in given]
+    items: list[Path | Scenario | Plan | Replay] = []
+    for target in _as_targets(targets):
+        items += collect_targets([target]) if isinstance(target, Path) else [target]
+    override = _cast(cast) if cast is not None else None
+    return [_check(item, rules, library, allow_empty, override, backend) for item in items]
+
+
+def _check(
+    target: Path | Scenario | Plan | Replay,
+    policies: list[Policy],
+    templates: TemplateLibrary | None,
+    allow_empty: bool,
+    cast: Cast | None,
+    backend: Backend | None,
+) -> CheckResult:
+    if isinstance(target, Replay):
+        if not target.events:
+            raise UsageError("a replay checked needs its events; replay with keep_events=True")
+        source = target.plan.source
+        return check_events(
+            target.events,
+            policies,
+            expect=target.plan.scenario.expect,
+            templates=templates,
+            allow_empty=allow_empty,
+            target=source if source is not None else target.plan.scenario.name,
+        )
+    if isinstance(target, Path) and target.suffix == ".jsonl":
+        from rolecall.files import read_events
+
+        return check_events(read_events(target), policies, templates=templates, allow_empty=allow_empty, target=target)
+    plan = target if isinstance(target, Plan) else _plan(target, cast)
+    return check_plan(
+        plan,
+        policies,
+        backend=backend,
+        templates=templates,
+        allow_empty=allow_empty,
+        target=target if isinstance(target, Path) else None,
+    )
+
+
+def _as_targets(targets: CheckTarget | Iterable[CheckTarget]) -> list[Path | Scenario | Plan | Replay]:
+    # A scenario is a pydantic model and a path a string, and both iterate: test for one target first.
+    if isinstance(targets, str | os.PathLike | Scenario | Plan | Replay):
+        targets = [targets]
+    return [Path(t) if isinstance(t, str | os.PathLike) else t for t in targets]
+
+
+def _plan(scenario: ScenarioRef, cast: CastRef | None) -> Plan:
+    if isinstance(scenario, Plan):
+        if cast is not None:
+            raise UsageError("a plan is already planned against its cast; pass its scenario to use another cast")
+        return scenario
+    resolved = _cast(cast) if cast is not None else None
+    if isinstance(scenario, Scenario):
+        return build_plan(scenario, resolved if resolved is not None else resolve_cast(scenario.cast))
+    from rolecall.files import plan_file
+
+    return plan_file(Path(scenario), resolved)
+
+
+def _cast(cast: CastRef) -> Cast:
+    return cast if isinstance(cast, Cast) else resolve_cast(cast)
+
+
+def _templates(templates: TemplatesRef | None) -> TemplateLibrary | None:
+    if templates is None or isinstance(templates, TemplateLibrary):
+        return templates
+    from rolecall.files import load_templates
+
+    return load_templates(Path(templates))
