@@ -39,7 +39,7 @@ POLICY = Policy.model_validate(
              "requires": ["work.c00"]},
             {"id": "order", "kind": "order", "message": "m", "capability": "work.c10", "after": ["work.c0*"]},
             {"id": "limits", "kind": "limit", "message": "m", "max_redirects": 5, "max_ping_pong": 1000000,
-             "max_review_rounds": 3, "max_makespan": 10**9},
+             "max_review_rounds": 3, "max_makespan": 10**7},
         ],
     }
 )  # fmt: skip
