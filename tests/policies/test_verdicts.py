@@ -52,6 +52,10 @@ def test_a_run_checked_by_no_rule_fails_unless_allowed(tmp_path: Path) -> None:
 
 def test_check_in_a_users_repository_uses_its_policies_folder(tmp_path: Path) -> None:
     shutil.copytree(SCENARIOS, tmp_path / "scenarios")
+    scenario = tmp_path / "scenarios" / "role-boundary-violation.toml"
+    # Its [expect] names rules of the shipped policy, which this repository does not use.
+    text = scenario.read_text(encoding="utf-8")
+    scenario.write_text(text[: text.index("[expect]")], encoding="utf-8")
     (tmp_path / "policies").mkdir()
     _policy(
         tmp_path / "policies",
@@ -114,3 +118,26 @@ def test_min_speedup_uses_the_one_defined_speedup(tmp_path: Path) -> None:
     assert result.code == 1
     failed = [e for e in json.loads(result.out)[0]["expectations"] if not e["passed"]]
     assert failed and failed[0]["name"] == "speed-up at least 0.90x" and "0.30x" in failed[0]["detail"]
+
+
+def test_an_expected_rule_id_that_no_policy_has_is_bad_input(tmp_path: Path) -> None:
+    scenario = tmp_path / "s.toml"
+    text = STRIPE.read_text(encoding="utf-8").replace('no_findings = ["*"]', 'no_findings = ["declared-rotes"]')
+    scenario.write_text(text, encoding="utf-8")
+    result = run_cli("check", scenario)
+    assert result.code == 2
+    assert "expect.no_findings[0]: no applied policy rule 'declared-rotes'; did you mean 'declared-routes'?" in (
+        result.err
+    )
+
+
+def test_a_gate_on_a_misspelt_phase_is_bad_input(tmp_path: Path) -> None:
+    policy = _policy(
+        tmp_path,
+        '[[rule]]\nid = "gate"\nkind = "gate"\nmessage = "m"\nbefore_phase = "deploymnt"\nrequires_go = true\n',
+    )
+    result = run_cli("check", STRIPE, "--policy", policy)
+    assert result.code == 2
+    assert f"{policy}:8: rule[0].before_phase: no phase 'deploymnt' in this run; did you mean 'deployment'?" in (
+        result.err
+    )

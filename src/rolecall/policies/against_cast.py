@@ -15,7 +15,7 @@ from rolecall._messages import did_you_mean
 from rolecall.errors import Problem
 from rolecall.policies.model import BoundaryRule, GateRule, OrderRule, Policy, RouteRule
 
-__all__ = ["cast_problems"]
+__all__ = ["cast_problems", "run_problems"]
 
 _WILDCARDS = frozenset("*?[")
 
@@ -57,3 +57,26 @@ def _names(policy: Policy) -> Iterator[tuple[str, str, str]]:
             for key in ("after", "before"):
                 for j, pattern in enumerate(getattr(rule, key)):
                     yield f"{where}.{key}[{j}]", pattern, "capability"
+
+
+def run_problems(policy: Policy, phases: Collection[str], tasks: Collection[str]) -> list[Problem]:
+    """Phase and task ids a gate rule names that this run lacks but nearly has: typos.
+
+    Phases and tasks belong to scenarios, so a policy for a whole cast may name a
+    phase one scenario does not have; that only makes the rule idle there. A name
+    within a typo of one the run does have is reported instead, since the rule was
+    surely meant for it and would otherwise never fire.
+    """
+    problems: list[Problem] = []
+    for i, rule in enumerate(policy.rule):
+        if not isinstance(rule, GateRule):
+            continue
+        names = [(f"rule[{i}].before_phase", rule.before_phase, phases, "phase")]
+        names += [(f"rule[{i}].requires_tasks[{j}]", t, tasks, "task") for j, t in enumerate(rule.requires_tasks)]
+        for field, name, known, what in names:
+            if name is None or name in known:
+                continue
+            hint = did_you_mean(name, sorted(known))
+            if hint:
+                problems.append(policy.problem(f"no {what} '{name}' in this run{hint}", field))
+    return problems

@@ -119,6 +119,7 @@ class _Checking:
         self.evaluator = PolicyEvaluator(policies)
         self.tracker = ExpectationTracker(expect) if expect is not None else None
         self.expected = frozenset(expect.findings) if expect is not None else frozenset()
+        self.expect = expect
         self.events: list[ev.Event] = []
         self.start: ev.RunStarted | None = None
 
@@ -139,6 +140,7 @@ class _Checking:
         cast: str | None = None,
     ) -> CheckResult:
         findings = self.evaluator.finish()
+        self._check_expected_rules(target)
         expectations = self.tracker.results(findings) if self.tracker is not None else []
         if name is None:
             name = self.start.scenario if self.start is not None else _stem(target)
@@ -155,6 +157,24 @@ class _Checking:
             expected=self.expected,
             allow_empty=allow_empty,
         )
+
+    def _check_expected_rules(self, target: Path | str) -> None:
+        """A rule id in [expect] that no applied rule has could never be reported: a typo, not a pass."""
+        from rolecall._messages import did_you_mean
+        from rolecall.errors import InputError, Problem
+
+        if self.expect is None:
+            return
+        known = set(self.evaluator.rule_ids)
+        source = Path(target) if isinstance(target, Path) else None
+        problems = [
+            Problem(source, f"no applied policy rule '{rule}'{did_you_mean(rule, sorted(known))}", f"expect.{key}[{i}]")
+            for key in ("findings", "no_findings")
+            for i, rule in enumerate(getattr(self.expect, key))
+            if rule != "*" and rule not in known
+        ]
+        if problems:
+            raise InputError(problems)
 
 
 def _stem(target: Path | str) -> str:

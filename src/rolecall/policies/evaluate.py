@@ -280,13 +280,15 @@ class PolicyEvaluator:
 
     def _start(self, start: ev.RunStarted) -> None:
         from rolecall.errors import InputError
-        from rolecall.policies.against_cast import cast_problems
+        from rolecall.policies.against_cast import cast_problems, run_problems
 
         run = _Run(start)
         self.applied = [p for p in self.policies if p.cast in (None, start.cast)]
         personas = [p.id for p in start.personas]
         capabilities = sorted({c for p in start.personas for c in p.owns})
         problems = [pr for p in self.applied for pr in cast_problems(p, start.cast, personas, capabilities)]
+        tasks = [t.id for t in start.plan]
+        problems += [pr for p in self.applied for pr in run_problems(p, start.phases, tasks)]
         if problems:
             raise InputError(problems)
         for policy in self.applied:
