@@ -521,3 +521,33 @@ def test_a_no_go_verdict_followed_by_work_is_refused(tmp_path: Path) -> None:
     path = write_events(tmp_path / "edited.jsonl", events)
     result = run("render", path)
     assert result.code == 2 and "the events say 'blocked_at_gate'" in result.err
+
+
+def test_output_options_that_name_nothing_or_a_folder(tmp_path: Path) -> None:
+    assert "-o needs a folder path" in run("replay", STRIPE, "-o", "").err
+    result = run("check", STRIPE, "--junit", f"{tmp_path}/reports/")
+    assert result.code == 2 and "expected a file path" in result.err
+    assert not (tmp_path / "reports").exists(), "a trailing slash names a folder: nothing is written"
+
+
+def test_validate_reports_every_folder_even_after_an_unknown_name(product_team: Path) -> None:
+    result = run("roles", "validate", "no-such-cast", str(product_team))
+    assert result.code == 2
+    assert "unknown cast 'no-such-cast'" in result.err and f"ok: {product_team}" in result.out
+
+
+def test_a_broken_persona_file_does_not_make_its_capabilities_look_unowned(product_team: Path) -> None:
+    morgan = product_team / "morgan.toml"
+    morgan.write_text(morgan.read_text(encoding="utf-8").replace("handle = ", "handel = ", 1), encoding="utf-8")
+    sam = product_team / "sam.toml"
+    # Whether Taylor may receive Sam's backend work cannot be known while Morgan's file is broken.
+    sam.write_text(sam.read_text(encoding="utf-8").replace('hand_to = "morgan"', 'hand_to = "taylor"', 1))
+    result = run("roles", "validate", str(product_team))
+    assert "morgan.toml" in result.err
+    assert "owned by: nobody" not in result.err
+
+
+def test_check_of_a_cast_folder_says_what_it_is() -> None:
+    result = run("check", ROOT / "roles" / "product-team")
+    assert result.code == 2 and "a cast folder (it holds cast.toml), not scenarios" in result.err
+    assert result.err.count("error:") == 1

@@ -7,6 +7,7 @@ Errors in user files are printed one line per problem, never as a traceback.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -57,8 +58,13 @@ def _cmd_roles_validate(args: argparse.Namespace) -> int:
     from rolecall.files import load_cast
     from rolecall.roles import cast_folder, shipped_casts
 
-    folders = [cast_folder(p) for p in args.paths] or [cast_folder(n) for n in shipped_casts()]
     failures: list[InputError] = []
+    folders: list[Path] = []
+    for ref in args.paths or shipped_casts():
+        try:
+            folders.append(cast_folder(ref))
+        except UsageError as exc:  # an unknown name must not hide the problems of the other folders
+            failures.append(InputError.single(Path(ref), str(exc)))
     for folder in folders:
         try:
             cast = load_cast(folder)
@@ -178,6 +184,9 @@ def _check_destinations(args: argparse.Namespace) -> None:
     """A bad output path is a usage error before any work is done, not a traceback after it."""
     from rolecall.files import check_output_dir
 
+    for option, value in (("-o", args.output), ("--golden", args.golden)):
+        if value is not None and not value.strip():
+            raise UsageError(f"{option} needs a folder path, not an empty string")
     if args.output:
         check_output_dir(Path(args.output), "-o")
     if args.golden and args.update_golden:
@@ -272,9 +281,12 @@ def _cmd_check(args: argparse.Namespace) -> int:
     from rolecall.files import default_policies, default_targets, load_policies, write_text_atomic
     from rolecall.policies.report import json_report, junit_xml, text_report
 
-    if args.junit:
+    if args.junit is not None:
         from rolecall.files import check_output_file
 
+        if not args.junit.strip() or args.junit.endswith(("/", os.sep)):
+            # Path() would drop the slash; the user named a folder, or nothing.
+            raise UsageError(f"--junit {args.junit!r}: expected a file path such as reports/rolecall.xml")
         check_output_file(Path(args.junit), "--junit")
     templates = _templates(args)
     policies = load_policies([Path(p) for p in args.policy] if args.policy else default_policies())

@@ -30,6 +30,12 @@ def collect_targets(paths: Sequence[Path]) -> list[Path]:
         except ValueError as exc:
             raise InputError.single(path, f"not a usable path ({exc})") from None
         if stat.S_ISDIR(mode):
+            if (path / "cast.toml").exists():
+                raise InputError.single(
+                    path,
+                    "a cast folder (it holds cast.toml), not scenarios: check scenario files or a folder of them, "
+                    "and validate a cast with 'rolecall roles validate'",
+                )
             found = sorted([*path.glob("*.toml"), *path.glob("*.jsonl")])
             if not found:
                 raise InputError.single(path, "no scenario (*.toml) or events (*.jsonl) files in this folder")

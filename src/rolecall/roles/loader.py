@@ -185,6 +185,8 @@ def _cross_check(
                 never.capability in caps
                 and never.hand_to not in broken
                 and never.hand_to not in owners.get(never.capability, [])
+                # A persona file that failed to load may be the owner: no second, misleading problem.
+                and not (broken and not owners.get(never.capability))
             ):
                 has = ", ".join(owners.get(never.capability, [])) or "nobody"
                 problems.append(
