@@ -160,6 +160,8 @@ class RunMessages(Narration):
                         lines.append(Line(text(f"{t.summary} ✓"), "-", "  ", True))
                     elif state == "skipped":
                         lines.append(Line(text(strike(t.summary), " (skipped)"), "-", "  ", True))
+                    elif state == "failed":
+                        lines.append(Line(text(f"{t.summary} ✗ (failed)"), "-", "  ", False))
                     else:
                         going = " (in progress)" if t.id in self._started else ""
                         lines.append(Line(text(f"{t.summary}{going}"), "-", "  ", False))

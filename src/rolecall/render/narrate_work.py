@@ -25,6 +25,10 @@ def _first_line(deliverable: str) -> str:
     return deliverable.strip() if len(lines) <= 1 else f"{lines[0].strip()} (full text above)"
 
 
+_DECLINED = "does not take it over"
+"""How the coordinator words an escalation the orchestrator declines (docs/events.md, escalation)."""
+
+
 class WorkMessages(Narration):
     def _on_task_assigned(self, e: ev.TaskAssigned) -> None:
         self._summaries[e.task] = e.summary
@@ -80,6 +84,8 @@ class WorkMessages(Narration):
         self._parts.append(self._message(e.at, e.persona, () if quoted else text(f'"{said}"'), blocks=blocks))
 
     def _on_task_failed(self, e: ev.TaskFailed) -> None:
+        if e.next == "give_up":
+            self._ended[e.task] = "failed"
         what = "was not approved" if e.task in self._exhausted else f"failed on attempt {e.attempt}"
         self._say(e, text(em(self._summary(e.task)), f" {what}; {_THEN[e.next]}."))
 
@@ -160,5 +166,10 @@ class WorkMessages(Narration):
             chain = [p for p in self._tried.get(e.task, []) if p != original]
             after = f" and the fallback chain after it ({joined([self._name(p) for p in chain])})" if chain else ""
             why = f"{self._name(original)}{after} could not complete it"
+        if e.task in self._exhausted or _DECLINED in e.reason:
+            # Nobody takes the task over: the coordinator says why, and the task has failed.
+            self._ended[e.task] = "failed"
+        if _DECLINED in e.reason:
+            why += f"; {e.reason.split('; ', 1)[1]}"
         target = f"{self._handle(e.to_persona)} {self._name(e.to_persona)}"
         self._say(e, text("escalating ", em(self._summary(e.task)), f" to {target}: {why}."))

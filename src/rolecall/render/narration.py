@@ -38,7 +38,7 @@ class Narration:
         self._summaries: dict[str, str] = {}
         self._finished: dict[str, ev.TaskFinished] = {}
         self._started: set[str] = set()
-        self._ended: dict[str, str] = {}  # task -> "done" | "skipped"
+        self._ended: dict[str, str] = {}  # task -> "done" | "skipped" | "failed"
         self._workers: set[str] = set()
         self._redirects: dict[str, ev.Redirect] = {}
         self._tried: dict[str, list[str]] = {}  # task -> personas that worked on it, in order

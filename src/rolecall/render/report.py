@@ -274,7 +274,8 @@ class ReportBuilder:
             done = finished.get(phase)
             began = self.phase_started.get(phase)
             if done is None:
-                status, time = ("in progress" if began else "not started"), "-"
+                # The run is over (this is its final report): a phase it left open did not finish.
+                status, time = ("did not finish" if began else "not started"), "-"
             else:
                 status = "complete" if not done.failed else f"{done.failed} failed"
                 if done.skipped:
