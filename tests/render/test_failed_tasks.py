@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
+from rolecall import replay
+from rolecall.files import load_cast
 from tests.conftest import SCENARIOS, run_cli
 
 
@@ -19,3 +22,18 @@ def test_a_declined_escalation_is_explained_and_the_task_marked_failed(tmp_path:
     assert "'frontend.ui' is never kai's job, so kai does not take it over and the task fails." in result.out
     assert "| Implementation | 3 | did not finish | - |" in result.out, "the phases table of a finished run"
     assert "in progress" not in result.out
+
+
+def test_a_redirect_of_a_persona_without_instead_lines_has_no_empty_heading(tmp_path: Path) -> None:
+    cast_dir = tmp_path / "cast"
+    shutil.copytree(SCENARIOS.parent / "roles" / "product-team", cast_dir)
+    sam = cast_dir / "sam.toml"
+    lines = [line for line in sam.read_text(encoding="utf-8").splitlines() if not line.startswith("instead")]
+    sam.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    load_cast(cast_dir)
+    scenario = tmp_path / "s.toml"
+    text = (SCENARIOS / "role-boundary-violation.toml").read_text(encoding="utf-8")
+    scenario.write_text(text.replace('cast = "product-team"', f'cast = "{cast_dir}"'), encoding="utf-8")
+    transcript = replay(scenario).markdown()
+    heading = transcript.index("Your role is to:")
+    assert transcript[heading:].split("\n")[1].startswith("> - "), "the heading is followed by a line"

@@ -114,8 +114,9 @@ class WorkMessages(Narration):
             specialist_handle=self._handle(e.to_persona),
             task=e.summary,
             capability=e.capability,
-            reasons=list(e.reasons),
-            instead=list(e.instead),
+            reasons=list(e.reasons) or [f"it is {e.capability} work"],
+            # A persona without 'instead' lines still gets a line under the template's heading.
+            instead=list(e.instead) or [f"Carry on with the work {self._name(e.from_persona)} owns"],
             subtasks=list(e.subtasks) or [e.summary],
         )
 
