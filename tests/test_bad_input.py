@@ -551,3 +551,9 @@ def test_check_of_a_cast_folder_says_what_it_is() -> None:
     result = run("check", ROOT / "roles" / "product-team")
     assert result.code == 2 and "a cast folder (it holds cast.toml), not scenarios" in result.err
     assert result.err.count("error:") == 1
+
+
+def test_a_quoted_count_gets_a_hint(tmp_path: Path) -> None:
+    path = scenario_with(tmp_path, 'id = "design-stripe"', 'id = "design-stripe"\nfails = "3"')
+    result = run("plan", path)
+    assert 'fails: expected a whole number, got the text "3"; write 3 without quotes' in result.err

@@ -261,6 +261,8 @@ def _expected(what: str) -> typing.Callable[[Any, dict[str, Any], Any], str]:
             extra = f"; write [{json.dumps(got, ensure_ascii=False)}]"
         if what == "a whole number" and isinstance(got, float) and got.is_integer():
             extra = f"; write {int(got)}"
+        if what in ("a whole number", "a number") and isinstance(got, str) and got.strip().isdigit():
+            extra = f"; write {got.strip()} without quotes"
         return f"expected {what}, got {shown(got)}{extra}"
 
     return message
