@@ -557,3 +557,8 @@ def test_a_quoted_count_gets_a_hint(tmp_path: Path) -> None:
     path = scenario_with(tmp_path, 'id = "design-stripe"', 'id = "design-stripe"\nfails = "3"')
     result = run("plan", path)
     assert 'fails: expected a whole number, got the text "3"; write 3 without quotes' in result.err
+
+
+def test_every_spelling_of_minutes_is_a_duration(tmp_path: Path) -> None:
+    path = scenario_with(tmp_path, 'expected_time = "45m"', 'expected_time = "45 mins"')
+    assert run("plan", path).code == 0

@@ -87,7 +87,7 @@ Glob = Annotated[str, StringConstraints(pattern=GLOB_PATTERN, min_length=1, max_
 Text = Annotated[str, StringConstraints(min_length=1)]
 
 
-_DURATION = re.compile(r"^\s*(?:(?P<h>\d+(?:\.\d+)?)\s*h(?:ours?|rs?)?)?\s*(?:(?P<m>\d+)\s*m(?:in(?:utes?)?)?)?\s*$")
+_DURATION = re.compile(r"^\s*(?:(?P<h>\d+(?:\.\d+)?)\s*h(?:ours?|rs?)?)?\s*(?:(?P<m>\d+)\s*m(?:in(?:ute)?s?)?)?\s*$")
 
 
 def parse_minutes(value: object) -> object:
