@@ -37,3 +37,9 @@ def test_a_redirect_of_a_persona_without_instead_lines_has_no_empty_heading(tmp_
     transcript = replay(scenario).markdown()
     heading = transcript.index("Your role is to:")
     assert transcript[heading:].split("\n")[1].startswith("> - "), "the heading is followed by a line"
+
+
+def test_a_phase_does_not_announce_work_a_decision_already_ruled_out() -> None:
+    result = run_cli("replay", SCENARIOS / "inventory-alerts.toml")
+    announcement = result.out.split("Starting implementation phase")[1].split("\n\n")[0]
+    assert "Socket.io" in announcement and "native WebSockets" not in announcement

@@ -251,6 +251,13 @@ class Tracker:
         if self.phase_waiting[k] == 0 and not self.stopped:
             self.start_phase(k)
 
+    def _ruled_out(self, i: int) -> bool:
+        only_if = self.plan.tasks[i].only_if
+        if only_if is None:
+            return False
+        decision, option = only_if.split(".", 1)
+        return decision in self.decided and self.decided[decision] != option
+
     def start_phase(self, k: int) -> None:
         plan = self.plan
         phase = plan.scenario.phase[k]
@@ -267,7 +274,9 @@ class Tracker:
                 )
             )
         members = self.members[k]
-        involved = {self.performer[i] for i in members}
+        # A task a decision has already ruled out is not announced; it is skipped right after.
+        announced = [i for i in members if not self._ruled_out(i)]
+        involved = {self.performer[i] for i in announced}
         self.phase_started_at[k] = self.now
         self.emit(
             ev.PhaseStarted(
@@ -280,7 +289,7 @@ class Tracker:
                 stream=phase.stream,
                 index=k + 1,
                 personas=tuple(p.id for p in plan.cast.personas if p.id in involved),
-                tasks=tuple(plan.tasks[i].id for i in members),
+                tasks=tuple(plan.tasks[i].id for i in announced),
             )
         )
         for i in members:

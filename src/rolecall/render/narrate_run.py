@@ -104,7 +104,12 @@ class RunMessages(Narration):
         self._phases[e.phase] = (e.title, e.at)
         # The plan of the phase, as the orchestrator announces it; a task someone takes on
         # outside their role is not announced: its violation and redirect tell its story.
-        tasks = [t for t in self._by_phase.get(e.phase, []) if not t.attempted_by or t.attempted_by == t.persona]
+        announced = set(e.tasks)  # a task a decision already ruled out is not announced
+        tasks = [
+            t
+            for t in self._by_phase.get(e.phase, [])
+            if t.id in announced and (not t.attempted_by or t.attempted_by == t.persona)
+        ]
         agents = len({t.persona for t in tasks})  # those announced: a redirect's owner joins when assigned
         values: dict[str, Said] = {
             "orchestrator": self._name(e.actor),
