@@ -67,9 +67,11 @@ def test_check_in_a_users_repository_uses_its_policies_folder(tmp_path: Path) ->
     assert "few-redirects" in result.out and result.code == 1
 
 
-def test_expected_findings_make_a_catching_fixture_pass() -> None:
-    result = run_cli("check", FIXTURES / "policy-catches-unenforced.toml")
+def test_expected_findings_make_a_catching_fixture_pass(tmp_path: Path) -> None:
+    junit = tmp_path / "r.xml"
+    result = run_cli("check", FIXTURES / "policy-catches-unenforced.toml", "--junit", junit)
     assert result.code == 0, result.out
+    assert "expected: sam performed backend.server-actions work" in junit.read_text(encoding="utf-8")
     assert "3 expected findings" in result.out and "expected sam-no-server-actions" in result.out
 
 

@@ -118,7 +118,8 @@ def junit_xml(results: Sequence[CheckResult]) -> str:
                 failure.text = "\n".join(_failure(r, f) for f in errors)
             elif by_rule.get(rule):
                 out = ET.SubElement(case, "system-out")
-                out.text = "\n".join(f"warning: {f.detail} ({_where(f, r.line_of(f))})" for f in by_rule[rule])
+                label = "expected" if rule in r.expected else "warning"
+                out.text = "\n".join(f"{label}: {f.detail} ({_where(f, r.line_of(f))})" for f in by_rule[rule])
             cases.append(case)
         for e in r.expectations:
             case = ET.Element("testcase", classname=r.name, name=f"expect {e.name}")
