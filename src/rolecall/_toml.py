@@ -95,8 +95,14 @@ def parse_toml(text: str, path: Path | None = None) -> TomlDocument:
         raise InputError([_syntax_problem(exc, text, path)]) from None
     except RecursionError:
         raise InputError.single(path, f"nested more than {MAX_DEPTH} levels deep") from None
-    _check_depth(data, path, text)
-    return TomlDocument(path, text, data)
+    try:
+        frozen = _freeze(data, 0)
+    except _TooDeep:
+        _check_depth(data, path, text)  # finds where, and raises
+        raise
+    document = TomlDocument(path, text, data)
+    document._frozen = frozen
+    return document
 
 
 def _syntax_problem(exc: Exception, text: str, path: Path | None) -> Problem:
@@ -111,15 +117,23 @@ def _syntax_problem(exc: Exception, text: str, path: Path | None) -> Problem:
     return Problem(path, f"TOML syntax error: {message}", "", line)
 
 
-def _tuples(data: dict[str, Any]) -> dict[str, Any]:
-    def convert(value: Any) -> Any:
-        if isinstance(value, dict):
-            return {k: convert(v) for k, v in value.items()}
-        if isinstance(value, list):
-            return tuple(convert(v) for v in value)
-        return value
+class _TooDeep(Exception):
+    """Raised by :func:`_freeze` past :data:`MAX_DEPTH`; the slower walk then says where."""
 
-    result: dict[str, Any] = convert(data)  # depth is bounded by _check_depth before this runs
+
+def _freeze(value: Any, depth: int) -> Any:
+    """Lists made tuples, in one pass that also bounds the depth (so the recursion is bounded too)."""
+    if depth > MAX_DEPTH:
+        raise _TooDeep
+    if isinstance(value, dict):
+        return {k: _freeze(v, depth + 1) for k, v in value.items()}
+    if isinstance(value, list):
+        return tuple([_freeze(v, depth + 1) for v in value])
+    return value
+
+
+def _tuples(data: dict[str, Any]) -> dict[str, Any]:
+    result: dict[str, Any] = _freeze(data, 0)
     return result
 
 
