@@ -74,6 +74,7 @@ _LAZY = {
 
 
 def __getattr__(name: str) -> Any:
+    # Written out rather than rolecall._lazy: importing the package must load no other module.
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'rolecall' has no attribute '{name}'")

@@ -7,7 +7,6 @@ Errors in user files are printed one line per problem, never as a traceback.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -184,17 +183,14 @@ def _check_destinations(args: argparse.Namespace) -> None:
     """A bad output path is a usage error before any work is done, not a traceback after it."""
     from rolecall.files import check_output_dir
 
-    for option, value in (("-o", args.output), ("--golden", args.golden)):
-        if value is not None and not value.strip():
-            raise UsageError(f"{option} needs a folder path, not an empty string")
-    if args.output:
-        check_output_dir(Path(args.output), "-o")
-    if args.golden and args.update_golden:
-        check_output_dir(Path(args.golden), "--golden")
-    elif args.golden:
+    if args.output is not None:
+        check_output_dir(args.output, "-o")
+    if args.golden is not None and args.update_golden:
+        check_output_dir(args.golden, "--golden")
+    elif args.golden is not None:
         from rolecall.files.writing import check_input_dir
 
-        check_input_dir(Path(args.golden), "--golden")
+        check_input_dir(args.golden, "--golden")
 
 
 def _golden(path: Path, text: str, update: bool) -> int:
@@ -284,10 +280,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
     if args.junit is not None:
         from rolecall.files import check_output_file
 
-        if not args.junit.strip() or args.junit.endswith(("/", os.sep)):
-            # Path() would drop the slash; the user named a folder, or nothing.
-            raise UsageError(f"--junit {args.junit!r}: expected a file path such as reports/rolecall.xml")
-        check_output_file(Path(args.junit), "--junit")
+        check_output_file(args.junit, "--junit")
     templates = _templates(args)
     policies = load_policies([Path(p) for p in args.policy] if args.policy else default_policies())
     targets = [Path(t) for t in args.targets] or default_targets()

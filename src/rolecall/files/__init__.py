@@ -16,9 +16,9 @@ import the models, and the models' modules import :mod:`rolecall.files.reading`.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from rolecall._lazy import lazy_exports
 from rolecall.files.events import read_events
 from rolecall.files.reading import (
     MAX_FILE_BYTES,
@@ -84,10 +84,4 @@ _LOADERS = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    module = _LOADERS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'rolecall.files' has no attribute '{name}'")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_exports("rolecall.files", _LOADERS, globals())

@@ -62,23 +62,36 @@ def _reject_nul(path: Path, option: str) -> None:
         raise _bad(option, Path(str(path).replace("\x00", "\\0")), "the path contains a NUL byte")
 
 
-def check_output_dir(path: Path, option: str = "-o") -> None:
-    """``path`` is a folder or can become one, and files can be written in it. Nothing is left behind."""
+def _given(value: Path | str, option: str, expected: str) -> Path:
+    """The path as typed: an empty string names nothing, which ``Path("")`` would read as '.'."""
+    if not str(value).strip():
+        raise UsageError(f"{option} needs {expected}, not an empty string")
+    return Path(value)
+
+
+def check_output_dir(value: Path | str, option: str = "-o") -> None:
+    """``value`` is a folder or can become one, and files can be written in it. Nothing is left behind."""
+    path = _given(value, option, "a folder path")
     _reject_nul(path, option)
     existing, _ = _nearest_existing(path, option)
     _probe_writable(existing, option, path)
 
 
-def check_input_dir(path: Path, option: str) -> None:
-    """``path`` may not exist yet, but it can never be a folder when it, or a folder above it, is a file."""
+def check_input_dir(value: Path | str, option: str) -> None:
+    """``value`` may not exist yet, but it can never be a folder when it, or a folder above it, is a file."""
+    path = _given(value, option, "a folder path")
     _reject_nul(path, option)
     _nearest_existing(path, option)
 
 
-def check_output_file(path: Path, option: str) -> None:
-    """``path`` can be (re)written as a file: not a folder, its folder exists or can be made and is writable."""
+def check_output_file(value: Path | str, option: str) -> None:
+    """``value`` can be (re)written as a file: not a folder, its folder exists or can be made and is writable."""
+    if isinstance(value, str) and (not value.strip() or value.endswith(("/", os.sep))):
+        # Path() would drop the slash (or read '' as '.'): the user named a folder, or nothing.
+        raise UsageError(f"{option} {value!r}: expected a file path such as reports/rolecall.xml")
+    path = Path(value)
     _reject_nul(path, option)
-    if str(path).endswith(os.sep) or is_dir(path):
+    if is_dir(path):
         raise _bad(option, path, "is a folder; expected a file path")
     existing, _ = _nearest_existing(path.parent, option)
     _probe_writable(existing, option, path)

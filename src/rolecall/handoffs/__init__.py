@@ -7,8 +7,9 @@ use, for code that imports it from this package.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from rolecall._lazy import lazy_exports
 from rolecall.handoffs.catalogue import SPEAKER, TEMPLATES
 from rolecall.handoffs.library import TemplateLibrary
 from rolecall.handoffs.template import Template, parse_template
@@ -19,9 +20,4 @@ if TYPE_CHECKING:
 __all__ = ["SPEAKER", "TEMPLATES", "Template", "TemplateLibrary", "load_templates", "parse_template"]
 
 
-def __getattr__(name: str) -> Any:
-    if name == "load_templates":
-        from rolecall.files.templates import load_templates
-
-        return load_templates
-    raise AttributeError(f"module 'rolecall.handoffs' has no attribute '{name}'")
+__getattr__ = lazy_exports("rolecall.handoffs", {"load_templates": "rolecall.files.templates"}, globals())

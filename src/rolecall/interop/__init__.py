@@ -9,8 +9,9 @@ builds its parser without paying for YAML and the importers.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from rolecall._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from rolecall.interop.claude_code import import_claude_code
@@ -39,10 +40,4 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'rolecall.interop' has no attribute '{name}'")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_exports("rolecall.interop", _LAZY, globals())

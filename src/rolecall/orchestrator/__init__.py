@@ -8,8 +8,9 @@ for code that imports them from this package.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from rolecall._lazy import lazy_exports
 from rolecall.orchestrator.coordinator import Coordinator
 from rolecall.orchestrator.plan import Plan, build_plan
 from rolecall.orchestrator.scenario import Scenario, Task
@@ -30,9 +31,4 @@ __all__ = [
 _FROM_FILES = ("load_scenario", "plan_file")
 
 
-def __getattr__(name: str) -> Any:
-    if name in _FROM_FILES:
-        from rolecall.files import scenarios
-
-        return getattr(scenarios, name)
-    raise AttributeError(f"module 'rolecall.orchestrator' has no attribute '{name}'")
+__getattr__ = lazy_exports("rolecall.orchestrator", dict.fromkeys(_FROM_FILES, "rolecall.files.scenarios"), globals())

@@ -236,30 +236,9 @@ class Simulation(Tracker):
         if verdict == "approved":
             self.task_done(i, author, self.deliverable.get(i, ""))
         elif act.attempt >= review.max_rounds:
-            self.emit(
-                ev.TaskFailed(
-                    seq=self.seq,
-                    at=self.now,
-                    actor=author,
-                    task=task.id,
-                    persona=author,
-                    attempt=self.attempts_total[i],
-                    reason=f"not approved after {review.max_rounds} review rounds",
-                    next="escalate",
-                )
-            )
+            self.attempt_failed(i, author, f"not approved after {review.max_rounds} review rounds", "escalate")
             orchestrator = self.plan.cast.orchestrator.id
-            self.emit(
-                ev.Escalation(
-                    seq=self.seq,
-                    at=self.now,
-                    actor=author,
-                    task=task.id,
-                    from_persona=author,
-                    to_persona=orchestrator,
-                    reason=f"review loop exhausted ({review.max_rounds} rounds)",
-                )
-            )
+            self.escalated(i, author, orchestrator, f"review loop exhausted ({review.max_rounds} rounds)")
             self.task_failed(i)
         else:
             self.enqueue(i, Activity(i, author, "rework", act.attempt + 1, review.rework_time))

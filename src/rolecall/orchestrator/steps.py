@@ -64,7 +64,6 @@ def assess(plan: Plan) -> str:
 
 def assign(tr: Tracker, i: int) -> None:
     """A task became ready: skip it, or assign it (answering a boundary violation first)."""
-    from rolecall.backends.base import Activity
 
     plan = tr.plan
     cast = plan.cast
@@ -136,21 +135,7 @@ def assign(tr: Tracker, i: int) -> None:
         reason = "assigned"
     else:
         reason = "routed"
-    tr.emit(
-        ev.TaskAssigned(
-            seq=tr.seq,
-            at=tr.now,
-            actor=orchestrator,
-            task=task.id,
-            phase=task.phase,
-            persona=performer,
-            capability=task.capability,
-            summary=task.summary,
-            expected_time=task.expected_time,
-            reason=reason,
-        )
-    )
-    tr.enqueue(i, Activity(i, performer, "work", 1, task.expected_time))
+    tr.assigned(i, performer, reason)
 
 
 def handoffs(tr: Tracker, done: list[tuple[int, str]]) -> None:

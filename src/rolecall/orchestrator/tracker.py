@@ -9,8 +9,8 @@ adds the clock.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable, Iterator
-from typing import Any
+from collections.abc import Iterator
+from typing import Literal
 
 from rolecall import events as ev
 from rolecall._words import count
@@ -28,12 +28,14 @@ from rolecall.orchestrator.steps import (
 
 __all__ = ["Tracker"]
 
+NextStep = Literal["retry", "fallback", "escalate", "give_up"]
+
 PENDING, QUEUED, FINISHED, FAILED, SKIPPED = 0, 1, 2, 3, 4
 TERMINAL = (FINISHED, FAILED, SKIPPED)
 
 
 class Tracker:
-    def __init__(self, plan: Plan, sink: Callable[[Any], None]) -> None:
+    def __init__(self, plan: Plan, sink: ev.Sink) -> None:
         self.plan = plan
         self.sink = sink
         self.seq = 0
@@ -148,22 +150,59 @@ class Tracker:
         self.phase_failed[k] += 1
         self._phase_progress(k)
 
-    def failed_attempt(self, i: int, act: Activity) -> None:
+    def assigned(self, i: int, persona: str, reason: ev.AssignReason) -> None:
+        """Announce who performs task ``i`` now, and queue its next work attempt."""
         task = self.plan.tasks[i]
-        self.attempts_here[i] += 1
-        then = next_performer(self, i)
+        self.emit(
+            ev.TaskAssigned(
+                seq=self.seq,
+                at=self.now,
+                actor=self.plan.cast.orchestrator.id,
+                task=task.id,
+                phase=task.phase,
+                persona=persona,
+                capability=task.capability,
+                summary=task.summary,
+                expected_time=task.expected_time,
+                reason=reason,
+            )
+        )
+        self.enqueue(i, Activity(i, persona, "work", self.attempts_total[i] + 1, task.expected_time))
+
+    def attempt_failed(self, i: int, persona: str, reason: str, then: NextStep) -> None:
+        task_id = self.plan.tasks[i].id
         self.emit(
             ev.TaskFailed(
                 seq=self.seq,
                 at=self.now,
-                actor=act.persona,
-                task=task.id,
-                persona=act.persona,
+                actor=persona,
+                task=task_id,
+                persona=persona,
                 attempt=self.attempts_total[i],
-                reason=failure_reason(self.attempts_total[i], then, task.capability),
-                next=then.step,
+                reason=reason,
+                next=then,
             )
         )
+
+    def escalated(self, i: int, persona: str, to: str, reason: str) -> None:
+        task_id = self.plan.tasks[i].id
+        self.emit(
+            ev.Escalation(
+                seq=self.seq,
+                at=self.now,
+                actor=persona,
+                task=task_id,
+                from_persona=persona,
+                to_persona=to,
+                reason=reason,
+            )
+        )
+
+    def failed_attempt(self, i: int, act: Activity) -> None:
+        task = self.plan.tasks[i]
+        self.attempts_here[i] += 1
+        then = next_performer(self, i)
+        self.attempt_failed(i, act.persona, failure_reason(self.attempts_total[i], then, task.capability), then.step)
         nxt = then.persona
         if nxt is None:
             self.task_failed(i)
@@ -171,35 +210,13 @@ class Tracker:
         if then.step != "retry":
             self.attempts_here[i] = 0
             if then.step == "escalate":
-                self.emit(
-                    ev.Escalation(
-                        seq=self.seq,
-                        at=self.now,
-                        actor=act.persona,
-                        task=task.id,
-                        from_persona=act.persona,
-                        to_persona=nxt,
-                        reason=escalation_reason(act.persona, then, task.capability),
-                    )
-                )
+                self.escalated(i, act.persona, nxt, escalation_reason(act.persona, then, task.capability))
                 if then.declined:
                     self.task_failed(i)
                     return
             self.performer[i] = nxt
-            self.emit(
-                ev.TaskAssigned(
-                    seq=self.seq,
-                    at=self.now,
-                    actor=self.plan.cast.orchestrator.id,
-                    task=task.id,
-                    phase=task.phase,
-                    persona=nxt,
-                    capability=task.capability,
-                    summary=task.summary,
-                    expected_time=task.expected_time,
-                    reason="escalation" if then.step == "escalate" else "fallback",
-                )
-            )
+            self.assigned(i, nxt, "escalation" if then.step == "escalate" else "fallback")
+            return
         self.enqueue(i, Activity(i, nxt, "work", self.attempts_total[i] + 1, task.expected_time))
 
     def settle(self) -> None:

@@ -7,8 +7,9 @@ re-exported here, on first use, for code that imports it from this package.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from rolecall._lazy import lazy_exports
 from rolecall.policies.evaluate import PolicyEvaluator, evaluate
 from rolecall.policies.expect import Expectation, ExpectationTracker
 from rolecall.policies.finding import Finding
@@ -44,9 +45,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    if name == "load_policy":
-        from rolecall.files.policies import load_policy
-
-        return load_policy
-    raise AttributeError(f"module 'rolecall.policies' has no attribute '{name}'")
+__getattr__ = lazy_exports("rolecall.policies", {"load_policy": "rolecall.files.policies"}, globals())

@@ -7,8 +7,9 @@ code that imports it from this package.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from rolecall._lazy import lazy_exports
 from rolecall.roles.cast import Cast
 from rolecall.roles.catalogue import Capability, CastManifest
 from rolecall.roles.loader import cast_from_documents
@@ -40,9 +41,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    if name == "load_cast":
-        from rolecall.files.casts import load_cast
-
-        return load_cast
-    raise AttributeError(f"module 'rolecall.roles' has no attribute '{name}'")
+__getattr__ = lazy_exports("rolecall.roles", {"load_cast": "rolecall.files.casts"}, globals())
