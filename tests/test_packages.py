@@ -11,7 +11,7 @@ import pytest
 from tests.conftest import ROOT
 
 PUBLIC = {
-    "rolecall.backends": ["Activity", "ActivityKind", "Backend", "Completion", "Outcome", "ScriptedBackend"],
+    "rolecall.backends": ["Activity", "ActivityKind", "Backend", "Clock", "Completion", "Outcome", "ScriptedBackend"],
     "rolecall.events": [
         "ASSIGN_REASONS", "OUTCOMES", "AssignReason", "CapabilityId", "CheckInHeld", "DecisionMade",
         "DecisionOptionView", "Escalation", "Event", "EventBase", "GateChecked", "GateVerdict", "Handle",
@@ -31,6 +31,10 @@ PUBLIC = {
     "rolecall.interop": [
         "agents_md_text", "claude_code_files", "crewai_files", "find_crew_files", "import_claude_code",
         "import_crewai", "import_role_boundaries",
+    ],
+    "rolecall.live": [
+        "PRESETS", "AgentAnswer", "AgentSettings", "AgentsFile", "Binding", "LiveBackend", "LiveRun", "Preset",
+        "RunSettings", "freeze", "live_scenario", "read_answer", "resolve_agents", "run_live",
     ],
     "rolecall.orchestrator": ["Coordinator", "Plan", "Scenario", "Task", "build_plan", "load_scenario", "plan_file"],
     "rolecall.policies": [
@@ -66,6 +70,18 @@ def test_the_event_stream_loads_no_engine_renderer_or_policy() -> None:
     forbidden = [m for m in loaded if m.startswith(("rolecall.orchestrator", "rolecall.render", "rolecall.policies"))]
     assert forbidden == []
     assert all(m == "rolecall.errors" or m.startswith("rolecall.events") for m in loaded), loaded
+
+
+def test_a_replay_loads_nothing_of_live_runs() -> None:
+    """Live runs (process management, loguru) cost a replay nothing: not even an import."""
+    code = (
+        "import sys\nfrom rolecall import cli\n"
+        "cli.main(['replay', 'scenarios/stripe-subscription.toml', '--format', 'summary'])\n"
+        "loaded = [m for m in sys.modules if m.startswith('rolecall.live.') or m == 'loguru']\n"
+        "sys.stderr.write(' '.join(sorted(loaded)))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert result.stderr.split() == ["rolecall.live.cli"]
 
 
 def test_a_misspelt_event_field_is_a_type_error() -> None:

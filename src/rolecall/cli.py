@@ -223,7 +223,12 @@ def _cmd_render(args: argparse.Namespace) -> int:
     from rolecall.render.summary import summary_text
 
     templates = _templates(args)
-    events = read_events(Path(args.events))
+    events = read_events(Path(args.events), partial=args.partial)
+    unfinished = events[-1].kind != "run_finished"
+    if unfinished:
+        sys.stderr.write(
+            f"rolecall: warning: the run did not finish; shown up to its last event (seq {events[-1].seq})\n"
+        )
     if args.format == "jsonl":
         _out(dump_events(events))
     elif args.format == "summary":
@@ -234,7 +239,7 @@ def _cmd_render(args: argparse.Namespace) -> int:
         _out(html_page(events, templates))
     else:
         _out(markdown_transcript(events, templates))
-    return EXIT_OK
+    return EXIT_FAILED if unfinished else EXIT_OK
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
@@ -436,6 +441,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="the Markdown transcript (default), the HTML page, a short summary, or the events again",
     )
     _add_templates(p)
+    p.add_argument(
+        "--partial",
+        action="store_true",
+        help="accept a stream that stops before run_finished (a live run killed part way): render it up to its "
+        "last event, exit 1",
+    )
     p.set_defaults(handler=_cmd_render)
 
     p = sub.add_parser(
@@ -499,8 +510,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=_cmd_schema)
 
     from rolecall.interop.cli import add_parsers as add_interop_parsers
+    from rolecall.live.cli import add_parsers as add_live_parsers
 
     add_interop_parsers(sub)
+    add_live_parsers(sub)
     return parser
 
 

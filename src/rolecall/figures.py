@@ -3,9 +3,9 @@
 - **planned work**: the sum of the expected times of the plan, each task once
   (``run_started.sequential_time``): the work the plan asks for, done one
   after another by a single persona.
-- **work done**: the minutes of every activity that ran: successful work,
+- **work done**: the time of every activity that ran: successful work,
   failed attempts, reviews and rework (``run_finished.sequential_time``).
-- **makespan**: the minutes from GO to the end of the last activity.
+- **makespan**: the time from GO to the end of the last activity.
 - **critical path**: the length of the plan's longest dependency chain; no
   schedule can finish sooner.
 - **speed-up**: planned work divided by the makespan, for a completed run.
@@ -17,6 +17,11 @@
 The wording lives here too (``planned work 9h``, ``speed-up 0.77x (slower
 than one after another)``) so the summary, transcript, report, HTML page and
 ``rolecall plan`` name each figure the same way.
+
+Every time is in the unit of its stream (``run_started.clock``): virtual
+minutes in a replay (``2h 30m``), wall-clock seconds in a live run
+(``2m 05s``). The unit is passed along with the number rather than assumed,
+so a live run can never be printed as if its seconds were minutes.
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ from rolecall.events import (
     TaskStarted,
     TaskSubmitted,
 )
+from rolecall.events.types import Clock
 
 __all__ = [
     "LABELS",
@@ -42,6 +48,7 @@ __all__ = [
     "RunFigures",
     "WorkSplit",
     "duration",
+    "in_stream_unit",
     "said",
 ]
 
@@ -57,9 +64,26 @@ LABELS: dict[Figure, str] = {
 """How each figure is named wherever it is printed."""
 
 
-def duration(minutes: int) -> str:
-    """``45`` -> ``45m``, ``120`` -> ``2h``, ``150`` -> ``2h 30m``."""
-    hours, mins = divmod(minutes, 60)
+def duration(amount: int, unit: Clock = "minutes") -> str:
+    """A time span in the unit of its stream.
+
+    Minutes: ``45`` -> ``45m``, ``120`` -> ``2h``, ``150`` -> ``2h 30m``.
+    Seconds: ``45`` -> ``45s``, ``125`` -> ``2m 05s``, ``3725`` -> ``1h 02m 05s``,
+    ``3600`` -> ``1h``; like minutes, trailing zero units are left out.
+    """
+    if unit == "seconds":
+        hours, rest = divmod(amount, 3600)
+        mins, secs = divmod(rest, 60)
+        if hours:
+            shown = [f"{hours}h", f"{mins:02d}m", f"{secs:02d}s"]
+        elif mins:
+            shown = [f"{mins}m", f"{secs:02d}s"]
+        else:
+            return f"{secs}s"
+        while shown[-1].startswith("00"):
+            shown.pop()
+        return " ".join(shown)
+    hours, mins = divmod(amount, 60)
     if hours and mins:
         return f"{hours}h {mins:02d}m"
     if hours:
@@ -67,22 +91,27 @@ def duration(minutes: int) -> str:
     return f"{mins}m"
 
 
-def said(figure: Figure, minutes: int) -> str:
-    """A figure in minutes with its name: ``said("planned_work", 540)`` -> ``planned work 9h``."""
-    return f"{LABELS[figure]} {duration(minutes)}"
+def in_stream_unit(minutes: int, unit: Clock) -> int:
+    """A limit written in minutes (``max_makespan``), in the unit of the stream it is held against."""
+    return minutes * 60 if unit == "seconds" else minutes
+
+
+def said(figure: Figure, amount: int, unit: Clock = "minutes") -> str:
+    """A figure with its name: ``said("planned_work", 540)`` -> ``planned work 9h``."""
+    return f"{LABELS[figure]} {duration(amount, unit)}"
 
 
 @dataclass(frozen=True, slots=True)
 class WorkSplit:
-    """Where the work done went besides the work that succeeded (minutes)."""
+    """Where the work done went besides the work that succeeded (in the stream's unit)."""
 
     failed_attempts: int = 0
     reviews: int = 0
     rework: int = 0
 
-    def parts(self) -> list[str]:
+    def parts(self, unit: Clock = "minutes") -> list[str]:
         named = (("failed attempts", self.failed_attempts), ("reviews", self.reviews), ("rework", self.rework))
-        return [f"{duration(minutes)} {name}" for name, minutes in named if minutes]
+        return [f"{duration(amount, unit)} {name}" for name, amount in named if amount]
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +126,8 @@ class RunFigures:
     outcome: str
     split: WorkSplit | None = None
     """How the work done divides; ``None`` when only the two end events were seen."""
+    clock: Clock = "minutes"
+    """The unit of every figure above: the stream's ``run_started.clock``."""
 
     @classmethod
     def of_run(cls, started: RunStarted, finished: RunFinished, split: WorkSplit | None = None) -> RunFigures:
@@ -106,6 +137,7 @@ class RunFigures:
             critical_path=started.critical_time,
             mode=started.mode,
             split=split,
+            clock=started.clock,
         )
 
     @classmethod
@@ -117,6 +149,7 @@ class RunFigures:
         critical_path: int,
         mode: Literal["parallel", "sequential"],
         split: WorkSplit | None = None,
+        clock: Clock = "minutes",
     ) -> RunFigures:
         """From a plan's own figures and the run's end (what ``rolecall plan`` holds)."""
         return cls(
@@ -127,6 +160,7 @@ class RunFigures:
             mode=mode,
             outcome=finished.outcome,
             split=split,
+            clock=clock,
         )
 
     @classmethod
@@ -157,11 +191,11 @@ class RunFigures:
         if figure == "speedup":
             return f"{LABELS['speedup']} {self.speedup_text()}"
         if figure == "work_done":
-            extra = self.split.parts() if self.split is not None else []
-            base = said("work_done", self.work_done)
+            extra = self.split.parts(self.clock) if self.split is not None else []
+            base = said("work_done", self.work_done, self.clock)
             return f"{base} ({', '.join(extra)})" if extra else base
-        minutes = {"planned_work": self.planned_work, "makespan": self.makespan, "critical_path": self.critical_path}
-        return said(figure, minutes[figure])
+        amount = {"planned_work": self.planned_work, "makespan": self.makespan, "critical_path": self.critical_path}
+        return said(figure, amount[figure], self.clock)
 
     def speedup_text(self) -> str:
         """The speed-up and what it means: ``1.96x (49% less time than one after another)``."""
@@ -184,7 +218,7 @@ class RunFigures:
     def headline(self) -> str:
         """The comparison in one sentence, the same in every view."""
         if self.blocked:
-            return f"Nothing ran: the run was blocked at the gate; {said('planned_work', self.planned_work)} waits."
+            return f"Nothing ran: the run was blocked at the gate; {self.text('planned_work')} waits."
         if self.outcome != "completed":
             return (
                 f"{self.text('makespan').capitalize()} before the run ended {_ENDED.get(self.outcome, '')}, "
@@ -203,11 +237,11 @@ class FiguresTally:
     """Feed every event in order; :meth:`figures` once ``run_finished`` has passed.
 
     Linear in the events: one dictionary entry per open work attempt, so a
-    failed attempt's minutes are known when its ``task_failed`` arrives.
+    failed attempt's time is known when its ``task_failed`` arrives.
     """
 
     def __init__(self) -> None:
-        self._plan: tuple[int, int, Literal["parallel", "sequential"]] | None = None
+        self._plan: tuple[int, int, Literal["parallel", "sequential"], Clock] | None = None
         self._finished: RunFinished | None = None
         self._open_work: dict[tuple[str, str], int] = {}
         self._failed = 0
@@ -245,7 +279,7 @@ class FiguresTally:
 
     def _run_started(self, event: RunStarted) -> None:
         # Only the numbers: the plan inside can be 100k task views.
-        self._plan = (event.sequential_time, event.critical_time, event.mode)
+        self._plan = (event.sequential_time, event.critical_time, event.mode, event.clock)
 
     def _run_finished(self, event: RunFinished) -> None:
         self._finished = event
@@ -253,6 +287,8 @@ class FiguresTally:
     def figures(self) -> RunFigures | None:
         if self._plan is None or self._finished is None:
             return None
-        planned, critical, mode = self._plan
+        planned, critical, mode, clock = self._plan
         split = WorkSplit(failed_attempts=self._failed, reviews=self._reviews, rework=self._rework)
-        return RunFigures.of(self._finished, planned_work=planned, critical_path=critical, mode=mode, split=split)
+        return RunFigures.of(
+            self._finished, planned_work=planned, critical_path=critical, mode=mode, split=split, clock=clock
+        )

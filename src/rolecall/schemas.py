@@ -48,12 +48,19 @@ def _policy() -> type[BaseModel]:
     return Policy
 
 
+def _agents() -> type[BaseModel]:
+    from rolecall.live.agents import AgentsFile
+
+    return AgentsFile
+
+
 _MODELS: dict[str, Callable[[], Any]] = {
     "persona": _persona,
     "cast": _cast,
     "scenario": _scenario,
     "event": _event,
     "policy": _policy,
+    "agents": _agents,
 }
 
 SCHEMA_NAMES: tuple[str, ...] = tuple(_MODELS)

@@ -8,7 +8,7 @@ the scenario file, in virtual minutes; a live backend runs real agents.
 
 from __future__ import annotations
 
-from rolecall.backends.base import Activity, ActivityKind, Backend, Completion, Outcome
+from rolecall.backends.base import Activity, ActivityKind, Backend, Clock, Completion, Outcome
 from rolecall.backends.scripted import ScriptedBackend
 
-__all__ = ["Activity", "ActivityKind", "Backend", "Completion", "Outcome", "ScriptedBackend"]
+__all__ = ["Activity", "ActivityKind", "Backend", "Clock", "Completion", "Outcome", "ScriptedBackend"]

@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal, Protocol
 
+from rolecall.events.types import Clock
+
 if TYPE_CHECKING:
     from rolecall.orchestrator.scenario import Task
 
 
-__all__ = ["Activity", "ActivityKind", "Backend", "Completion", "Outcome", "Verdict"]
+__all__ = ["Activity", "ActivityKind", "Backend", "Clock", "Completion", "Outcome", "Verdict"]
 
 ActivityKind = Literal["work", "rework", "review"]
 Verdict = Literal["approved", "changes-requested"]
@@ -39,7 +41,9 @@ class Outcome:
     verdict: Verdict | None = None
     """The reviewer's verdict, for a review."""
     files: tuple[str, ...] = ()
-    """Files the activity changed, where the backend can tell."""
+    """Files the activity changed (relative to the working folder, with ``/``), where the backend can tell."""
+    reason: str = ""
+    """Why the activity failed, in words (``"no output for 30s; stopped"``); empty in a replay."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,8 +61,16 @@ class Backend(Protocol):
     ``start`` is called once per activity; ``next_completions`` blocks until at
     least one running activity ends and returns the time and every activity
     ending then, in the order they were started, so runs are deterministic
-    wherever the backend is.
+    wherever the backend is. ``clock`` is the unit of every time it reports.
     """
+
+    @property
+    def clock(self) -> Clock: ...
+
+    @property
+    def wall_start(self) -> str:
+        """When the run started on the wall clock (UTC, ``2026-11-29T21:03:05Z``); empty in a replay."""
+        ...
 
     def start(self, activity: Activity, task: Task, now: int) -> None: ...
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import heapq
 from typing import TYPE_CHECKING
 
-from rolecall.backends.base import Activity, Completion, Outcome
+from rolecall.backends.base import Activity, Clock, Completion, Outcome
 
 if TYPE_CHECKING:
     from rolecall.orchestrator.scenario import Task
@@ -21,13 +21,23 @@ class ScriptedBackend:
     the same minute complete in the order they started.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Clock = "minutes") -> None:
+        self._clock: Clock = clock
         self._heap: list[tuple[int, int, Activity, Task, int]] = []
         self._order = 0
 
     def start(self, activity: Activity, task: Task, now: int) -> None:
         self._order += 1
         heapq.heappush(self._heap, (now + activity.duration, self._order, activity, task, now))
+
+    @property
+    def clock(self) -> Clock:
+        """The scenario's unit: minutes, or seconds for a scenario frozen from a live run."""
+        return self._clock
+
+    @property
+    def wall_start(self) -> str:
+        return ""
 
     @property
     def running(self) -> bool:

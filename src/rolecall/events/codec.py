@@ -62,15 +62,20 @@ def dump_events(events: Iterable[Event]) -> str:
 
 
 def load_events(
-    lines: Iterable[tuple[int, str]], source: Path | None, check_run_started: RunStartedCheck | None = None
+    lines: Iterable[tuple[int, str]],
+    source: Path | None,
+    check_run_started: RunStartedCheck | None = None,
+    partial: bool = False,
 ) -> list[Event]:
     """Validate numbered lines into events; every bad line (up to :data:`MAX_PROBLEMS`) is reported.
 
     Each line must be a valid event and the stream must hang together; either kind
     of problem is an :class:`InputError`, so no view ever sees a broken stream.
+    ``partial`` accepts a stream that stops before ``run_finished`` (a run killed
+    part way), and drops a last line cut off in the middle of being written.
     """
     adapter = event_adapter()
-    check = StreamCheck(source, check_run_started)
+    check = StreamCheck(source, check_run_started, partial)
     problems: list[Problem] = []
     events: list[Event] = []
     last = 0
@@ -95,6 +100,13 @@ def load_events(
                 check(event, number)
         if len(problems) >= MAX_PROBLEMS:
             break
+    if (
+        partial
+        and problems
+        and all(p.line == last for p in problems)
+        and problems[0].message.startswith("not valid JSON")
+    ):
+        problems = []  # the process was killed while writing its last line
     if not events and not problems:
         problems.append(Problem(source, "no events: the file is empty"))
     if not problems:

@@ -31,8 +31,12 @@ _NEEDS_ASSIGNMENT = (ev.TaskStarted, ev.TaskFinished, ev.TaskFailed, ev.TaskSubm
 class StreamCheck:
     """Feed events in order with their line numbers; collect every inconsistency."""
 
-    def __init__(self, path: Path | None, check_run_started: RunStartedCheck | None = None) -> None:
+    def __init__(
+        self, path: Path | None, check_run_started: RunStartedCheck | None = None, partial: bool = False
+    ) -> None:
         self.path = path
+        self.partial = partial
+        """Accept a stream that stops before ``run_finished``: a run killed or interrupted part way."""
         self._check_run_started = check_run_started
         self.problems: list[Problem] = []
         self._personas: set[str] = set()
@@ -40,6 +44,7 @@ class StreamCheck:
         self._phases: set[str] = set()
         self._assigned: set[str] = set()
         self._approved: set[str] = set()
+        self._exhausted: set[str] = set()
         self._open: dict[tuple[str, str], int] = {}
         self._phases_open: set[str] = set()
         self._phases_seen: set[str] = set()
@@ -89,7 +94,12 @@ class StreamCheck:
         if not self._started:
             self._report(last_line or 1, "no run_started event; this is not a rolecall event stream")
         elif self._finished_line is None:
-            self._report(last_line, "the stream ends without run_finished: it is truncated")
+            if not self.partial:
+                self._report(
+                    last_line,
+                    "the stream ends without run_finished: it is truncated (a run stopped before it finished "
+                    "renders with rolecall render --partial)",
+                )
         else:
             for (task, persona), line in sorted(self._open.items(), key=lambda item: item[1]):
                 self._report(line, f"'{persona}' starts task '{task}' here but the stream never says how it ended")
@@ -179,12 +189,17 @@ class StreamCheck:
         elif isinstance(event, ev.TaskFinished) and event.task in self._approved:
             # An approved review finishes the author's task without a new activity.
             self._approved.discard(event.task)
+        elif isinstance(event, ev.TaskFailed) and event.task in self._exhausted:
+            # A review loop that ran out of rounds fails the author's task without a new activity.
+            self._exhausted.discard(event.task)
         elif isinstance(event, ev.TaskSubmitted | ev.TaskFinished | ev.TaskFailed):
             self._close((event.task, event.persona), event.kind, line)
         elif isinstance(event, ev.ReviewRound):
             self._close((event.task, event.reviewer), event.kind, line)
             if event.verdict == "approved":
                 self._approved.add(event.task)
+            elif event.round >= event.max_rounds:
+                self._exhausted.add(event.task)
         elif isinstance(event, ev.PhaseStarted):
             if event.phase in self._phases_seen:
                 self._report(line, f"phase '{event.phase}' is started twice", "phase")

@@ -1,10 +1,12 @@
 """The event types: one frozen dataclass per thing that happens in a run.
 
-Every event carries ``seq`` (0, 1, 2, ... in emission order), ``at`` (minutes
+Every event carries ``seq`` (0, 1, 2, ... in emission order), ``at`` (time
 since the run started), ``kind`` (the discriminator) and ``actor`` (the persona
-id speaking or acting). Transcripts, reports and policy checks are computed from
-these alone, so a saved ``events.jsonl`` can be rendered or checked again
-without the scenario.
+id speaking or acting). ``run_started.clock`` sets the unit of every time in
+the stream: virtual minutes in a replay, whole wall-clock seconds in a live
+run. Transcripts, reports and policy checks are computed from these alone, so
+a saved ``events.jsonl`` can be rendered or checked again without the
+scenario.
 
 Events are plain frozen, slotted dataclasses: constructing one is a typed call
 (mypy rejects a misspelt field or a wrong type) that costs a fraction of a
@@ -32,6 +34,7 @@ __all__ = [
     "OUTCOMES",
     "AssignReason",
     "CheckInHeld",
+    "Clock",
     "DecisionMade",
     "DecisionOptionView",
     "Escalation",
@@ -74,6 +77,10 @@ ASSIGN_REASONS: tuple[str, ...] = (
 )
 Outcome = Literal["completed", "blocked_at_gate", "stopped_at_decision", "failed"]
 OUTCOMES: tuple[str, ...] = ("completed", "blocked_at_gate", "stopped_at_decision", "failed")
+Clock = Literal["minutes", "seconds"]
+"""The unit of every time in a stream (``run_started.clock``)."""
+
+_WALL_START = r"^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z)?$"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -83,7 +90,7 @@ class EventBase:
     __pydantic_config__: ClassVar[ConfigDict] = _CONFIG
 
     seq: Annotated[int, Field(ge=0)]
-    at: Annotated[int, Field(ge=0, description="Virtual minutes since the run started.")]
+    at: Annotated[int, Field(ge=0, description="Time since the run started, in the unit of run_started.clock.")]
     actor: Identifier
 
 
@@ -143,6 +150,21 @@ class RunStarted(EventBase):
     sequential_time: int
     critical_time: int
     plan: tuple[TaskView, ...]
+    # Last and with defaults, so every stream written before live runs existed stays valid.
+    clock: Annotated[
+        Clock,
+        Field(
+            description="The unit of every `at` and duration in the stream: virtual minutes in a replay, "
+            "wall-clock seconds in a live run."
+        ),
+    ] = "minutes"
+    wall_start: Annotated[
+        str,
+        Field(
+            pattern=_WALL_START,
+            description="When a live run started, as UTC ISO 8601 (`2026-11-29T21:03:05Z`); empty in a replay.",
+        ),
+    ] = ""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -353,9 +375,13 @@ class RunFinished(EventBase):
     kind: Literal["run_finished"] = "run_finished"
     outcome: Outcome
     reason: str
-    makespan: Annotated[int, Field(description="Virtual minutes from GO to the last activity.")]
+    makespan: Annotated[int, Field(description="Time from GO to the last activity, in the unit of run_started.clock.")]
     sequential_time: Annotated[
-        int, Field(description="Minutes of work actually done (attempts, reviews, rework): the time one after another.")
+        int,
+        Field(
+            description="Time of work actually done (attempts, reviews, rework), in the unit of run_started.clock: "
+            "the time one after another."
+        ),
     ]
     critical_time: int
     tasks: int

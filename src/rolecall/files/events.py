@@ -11,13 +11,16 @@ from rolecall.files.reading import iter_lines
 __all__ = ["read_events"]
 
 
-def read_events(path: Path) -> list[Event]:
-    """The events of ``path``: every bad line and every inconsistency (with its line) is an InputError."""
+def read_events(path: Path, partial: bool = False) -> list[Event]:
+    """The events of ``path``: every bad line and every inconsistency (with its line) is an InputError.
+
+    ``partial``: the stream may stop before ``run_finished`` (a run killed part way).
+    """
 
     def templates_parse(event: RunStarted, line: int) -> list[Problem]:
         return _persona_template_problems(event, line, path)
 
-    return load_events(iter_lines(path, what="events.jsonl file"), path, templates_parse)
+    return load_events(iter_lines(path, what="events.jsonl file"), path, templates_parse, partial)
 
 
 def _persona_template_problems(event: RunStarted, line: int, path: Path) -> list[Problem]:

@@ -6,6 +6,21 @@ __all__ = ["SPEAKER", "TEMPLATES"]
 
 _HANDOFF = {"sender", "sender_handle", "sender_title", "recipient", "recipient_handle", "recipient_title"}
 
+_TASK = {
+    "task",
+    "phase",
+    "persona",
+    "capability",
+    "summary",
+    "subtasks",
+    "context",
+    "files",
+    "feedback",
+    "report",
+    "orchestrator",
+    "attempt",
+}
+
 TEMPLATES: dict[str, frozenset[str]] = {
     # A finished deliverable travels to the persona whose task it feeds.
     "clean-handoff": frozenset(_HANDOFF | {"task", "deliverables", "next"}),
@@ -51,6 +66,17 @@ TEMPLATES: dict[str, frozenset[str]] = {
     ),
     # ``approval``: who approved (the user, as scripted) and what the orchestrator does next.
     "decision": frozenset({"question", "options", "recommendation", "answer", "approval", "outcome"}),
+    # Live runs: the persona's system prompt, built from its file.
+    "system-prompt": frozenset(
+        {"name", "title", "handle", "orchestrator", "role", "identity", "principles", "owns", "never", "hands_to"}
+    ),
+    # Live runs: the task prompt an agent receives (seed 000's PLANNING TASK and IMPLEMENTATION TASK).
+    "planning-task": frozenset(_TASK),
+    "implementation-task": frozenset(_TASK),
+    # Live runs: a reviewer's prompt; the answer starts with APPROVED or CHANGES REQUESTED.
+    "review-task": frozenset(
+        {"task", "summary", "persona", "author", "round", "max_rounds", "deliverable", "orchestrator"}
+    ),
     "run-summary": frozenset(
         {
             "orchestrator",
@@ -89,5 +115,9 @@ SPEAKER: dict[str, str] = {
     "checkin": "orchestrator",
     "decision": "orchestrator",
     "run-summary": "orchestrator",
+    "system-prompt": "orchestrator",
+    "planning-task": "orchestrator",
+    "implementation-task": "orchestrator",
+    "review-task": "orchestrator",
 }
 """Whose voice each template is; that persona's own phrasing overrides the folder's."""

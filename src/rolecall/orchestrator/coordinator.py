@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rolecall.backends.base import Backend
 from rolecall.events import Event, RunFinished, Sink, fan_out
 from rolecall.orchestrator.plan import Plan
+from rolecall.orchestrator.scenario import Decision
 from rolecall.orchestrator.simulation import Simulation
 
-__all__ = ["Coordinator"]
+__all__ = ["Approver", "Coordinator"]
+
+Approver = Callable[[Decision], bool]
+"""Answers a check-in's decision: approved or not. A replay uses the answer scripted in the scenario."""
 
 
 class Coordinator:
@@ -18,9 +24,10 @@ class Coordinator:
     events, ties broken by declaration order.
     """
 
-    def __init__(self, plan: Plan, backend: Backend | None = None) -> None:
+    def __init__(self, plan: Plan, backend: Backend | None = None, approver: Approver | None = None) -> None:
         self.plan = plan
         self.backend = backend
+        self.approver = approver
 
     def run(self, *sinks: Sink) -> RunFinished:
         """Stream every event to each sink, in order; return the closing ``run_finished`` event."""
@@ -32,8 +39,8 @@ class Coordinator:
             if isinstance(event, RunFinished):
                 last.append(event)
 
-        backend = self.backend if self.backend is not None else ScriptedBackend()
-        Simulation(self.plan, fan_out(*sinks, capture), backend).run()
+        backend = self.backend if self.backend is not None else ScriptedBackend(self.plan.scenario.clock)
+        Simulation(self.plan, fan_out(*sinks, capture), backend, self.approver).run()
         return last[0]
 
     def events(self) -> list[Event]:

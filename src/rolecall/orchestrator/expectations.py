@@ -31,5 +31,7 @@ class Expectations(FileModel):
     no_findings: tuple[str, ...] = Field(
         default=(), description="Rule ids that must not be reported; '*' for none at all."
     )
-    max_makespan: Minutes | None = Field(default=None, description="Virtual minutes: 90, '90m', '1h30m'.")
+    max_makespan: Minutes | None = Field(
+        default=None, description="Minutes, virtual in a replay and wall-clock in a live run: 90, '90m', '1h30m'."
+    )
     min_speedup: float | None = Field(default=None, gt=0)

@@ -192,6 +192,11 @@ class Scenario(FileModel):
         "(for testing that policies catch it).",
     )
     max_attempts: int = Field(default=2, ge=1, le=100, description="Attempts per persona before fallback.")
+    clock: Literal["minutes", "seconds"] = Field(
+        default="minutes",
+        description="The unit of every duration in the file: minutes, or 'seconds' in a scenario frozen from a "
+        "live run (whose durations are then whole seconds, written as numbers).",
+    )
     gate: PrerequisitesGate | None = None
     environment: Environment = Environment()
     phase: tuple[Phase, ...] = Field(min_length=1)

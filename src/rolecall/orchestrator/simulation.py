@@ -18,11 +18,13 @@ the size of the scenario.
 from __future__ import annotations
 
 import heapq
+from collections.abc import Callable
 
 from rolecall import events as ev
 from rolecall.backends.base import Activity, Backend, Completion, Outcome
 from rolecall.orchestrator.plan import Plan
-from rolecall.orchestrator.steps import assess, task_views
+from rolecall.orchestrator.scenario import Decision
+from rolecall.orchestrator.steps import assess, boundary_crossed, task_views
 from rolecall.orchestrator.tracker import Tracker
 
 __all__ = ["Simulation"]
@@ -31,11 +33,17 @@ __all__ = ["Simulation"]
 class Simulation(Tracker):
     """One run of a plan; call :meth:`run` once. The backend performs what the run decides."""
 
-    def __init__(self, plan: Plan, sink: ev.Sink, backend: Backend) -> None:
+    def __init__(
+        self, plan: Plan, sink: ev.Sink, backend: Backend, approver: Callable[[Decision], bool] | None = None
+    ) -> None:
         super().__init__(plan, sink)
         self.backend = backend
+        self.approver = approver
         self.deliverable: dict[int, str] = {}
         """The last deliverable of each task's work, finished when a review approves it."""
+
+    def approval(self, decision: Decision) -> bool:
+        return decision.approved if self.approver is None else self.approver(decision)
 
     # -- the run ---------------------------------------------------------
 
@@ -74,6 +82,8 @@ class Simulation(Tracker):
                 sequential_time=plan.sequential_time,
                 critical_time=plan.critical_time,
                 plan=task_views(plan),
+                clock=self.backend.clock,
+                wall_start=self.backend.wall_start,
             )
         )
         if not self._prerequisites():
@@ -192,9 +202,14 @@ class Simulation(Tracker):
             return
         if act.activity == "work":
             self.attempts_total[i] += 1
-            if not outcome.ok:
-                self.failed_attempt(i, act)
-                return
+        if outcome.files and self._crossed(i, act, outcome.files):
+            if act.activity == "rework":
+                self.attempts_total[i] += 1
+            self.failed_attempt(i, act, "it changed files outside its role")
+            return
+        if act.activity == "work" and not outcome.ok:
+            self.failed_attempt(i, act, outcome.reason)
+            return
         self.deliverable[i] = outcome.deliverable
         review = task.review
         if review is not None:
@@ -213,6 +228,18 @@ class Simulation(Tracker):
             self.enqueue(i, Activity(i, review.reviewer, "review", round_, review.review_time))
             return
         self.task_done(i, act.persona, outcome.deliverable)
+
+    def _crossed(self, i: int, act: Activity, files: tuple[str, ...]) -> bool:
+        """Answer changes to files another persona's capability covers: a violation, a redirect and a handoff."""
+        cast = self.plan.cast
+        crossings: dict[str, list[str]] = {}
+        for path in files:
+            capability = cast.crossing(act.persona, path)
+            if capability is not None:
+                crossings.setdefault(capability.id, []).append(path)
+        for capability_id, paths in crossings.items():
+            boundary_crossed(self, i, act.persona, capability_id, tuple(paths))
+        return bool(crossings)
 
     def _reviewed(self, i: int, act: Activity, outcome: Outcome) -> None:
         task = self.plan.tasks[i]

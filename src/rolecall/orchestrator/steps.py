@@ -68,7 +68,6 @@ def assign(tr: Tracker, i: int) -> None:
     plan = tr.plan
     cast = plan.cast
     task = plan.tasks[i]
-    orchestrator = cast.orchestrator.id
     if task.only_if is not None:
         decision, option = task.only_if.split(".", 1)
         chosen = tr.decided.get(decision)
@@ -81,53 +80,7 @@ def assign(tr: Tracker, i: int) -> None:
     performer = tr.performer[i]
     attempted = task.attempted_by
     if attempted is not None and plan.scenario.enforce_boundaries and not cast.owns(attempted, task.capability):
-        violator = cast.persona(attempted)
-        entry = violator.never_entry(task.capability)
-        capability = cast.capability(task.capability)
-        assert capability is not None
-        tr.emit(
-            ev.Violation(
-                seq=tr.seq,
-                at=tr.now,
-                actor=attempted,
-                task=task.id,
-                persona=attempted,
-                capability=task.capability,
-                phrase=entry.phrase if entry and entry.phrase else capability.description,
-                owners=tuple(p.id for p in cast.owners_of(task.capability)),
-            )
-        )
-        instead = entry.instead if entry and entry.instead else violator.instead
-        tr.emit(
-            ev.Redirect(
-                seq=tr.seq,
-                at=tr.now,
-                actor=orchestrator,
-                task=task.id,
-                from_persona=attempted,
-                to_persona=performer,
-                capability=task.capability,
-                summary=task.summary,
-                subtasks=task.subtasks,
-                reasons=capability.reasons,
-                instead=instead,
-            )
-        )
-        tr.emit(
-            ev.Handoff(
-                seq=tr.seq,
-                at=tr.now,
-                actor=attempted,
-                from_persona=attempted,
-                to_persona=performer,
-                style="context",
-                deliverables=(),
-                feeds=(task.id,),
-                continues_with=tr.next_work(attempted),
-            )
-        )
-        tr.counts["redirects"] += 1
-        tr.counts["handoffs"] += 1
+        redirected(tr, i, attempted, performer, task.capability, task.summary, task.subtasks)
         reason: ev.AssignReason = "redirect"
     elif attempted is not None and not cast.owns(attempted, task.capability):
         reason = "unenforced"
@@ -186,9 +139,9 @@ def next_performer(tr: Tracker, i: int) -> Takeover:
     return next(chain, _NOBODY)
 
 
-def failure_reason(attempt: int, then: Takeover, capability: str) -> str:
+def failure_reason(attempt: int, then: Takeover, capability: str, why: str = "") -> str:
     """``attempt 2 failed``, naming anyone the chain passed over so the stream shows the boundary held."""
-    reason = f"attempt {attempt} failed"
+    reason = f"attempt {attempt} failed: {why}" if why else f"attempt {attempt} failed"
     if then.passed_over:
         names = then.passed_over
         who = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
@@ -204,6 +157,85 @@ def escalation_reason(holder: str, then: Takeover, capability: str) -> str:
         reason += f"; '{capability}' is never {orchestrator}'s job, so {orchestrator} does not take it over"
         reason += " and the task fails"
     return reason
+
+
+def boundary_crossed(tr: Tracker, i: int, persona: str, capability_id: str, files: tuple[str, ...]) -> None:
+    """A persona changed files that ``capability_id`` covers and it does not own: stop it and hand them over.
+
+    The work is not moved (the task stays its performer's); the owner receives
+    the changed files with the redirect, as the source documents' redirect does.
+    """
+    cast = tr.plan.cast
+    owners = cast.owners_of(capability_id)
+    owner = owners[0].id if owners else cast.orchestrator.id
+    listed = ", ".join(files)
+    subtasks = tuple(f"Review the change to {f}" for f in files)
+    redirected(tr, i, persona, owner, capability_id, f"Changes to {listed}", subtasks, f"changed {listed}")
+
+
+def redirected(
+    tr: Tracker,
+    i: int,
+    violator_id: str,
+    to: str,
+    capability_id: str,
+    summary: str,
+    subtasks: tuple[str, ...],
+    did: str = "",
+) -> None:
+    """Work outside a persona's role: the violation, the orchestrator's redirect, the handoff to ``to``.
+
+    ``did`` says what the persona did when it is more than attempting the work (a live run's file changes).
+    """
+    cast = tr.plan.cast
+    task = tr.plan.tasks[i]
+    violator = cast.persona(violator_id)
+    entry = violator.never_entry(capability_id)
+    capability = cast.capability(capability_id)
+    assert capability is not None
+    phrase = entry.phrase if entry and entry.phrase else capability.description
+    tr.emit(
+        ev.Violation(
+            seq=tr.seq,
+            at=tr.now,
+            actor=violator_id,
+            task=task.id,
+            persona=violator_id,
+            capability=capability_id,
+            phrase=f"{did} ({phrase})" if did else phrase,
+            owners=tuple(p.id for p in cast.owners_of(capability_id)),
+        )
+    )
+    tr.emit(
+        ev.Redirect(
+            seq=tr.seq,
+            at=tr.now,
+            actor=cast.orchestrator.id,
+            task=task.id,
+            from_persona=violator_id,
+            to_persona=to,
+            capability=capability_id,
+            summary=summary,
+            subtasks=subtasks,
+            reasons=capability.reasons,
+            instead=entry.instead if entry and entry.instead else violator.instead,
+        )
+    )
+    tr.emit(
+        ev.Handoff(
+            seq=tr.seq,
+            at=tr.now,
+            actor=violator_id,
+            from_persona=violator_id,
+            to_persona=to,
+            style="context",
+            deliverables=(),
+            feeds=(task.id,),
+            continues_with=tr.next_work(violator_id),
+        )
+    )
+    tr.counts["redirects"] += 1
+    tr.counts["handoffs"] += 1
 
 
 def check_in(tr: Tracker, k: int, checkin: CheckIn) -> None:
@@ -238,7 +270,8 @@ def check_in(tr: Tracker, k: int, checkin: CheckIn) -> None:
     if decision is None:
         return
     outcome: Literal["continue", "reroute", "stop"]
-    if decision.approved:
+    approved = tr.approval(decision)
+    if approved:
         chosen: str | None = decision.recommended
         outcome = "continue"
     elif decision.on_reject == "stop":
@@ -254,7 +287,7 @@ def check_in(tr: Tracker, k: int, checkin: CheckIn) -> None:
             question=decision.question,
             options=tuple(ev.DecisionOptionView(id=o.id, label=o.label) for o in decision.options),
             recommended=decision.recommended,
-            approved=decision.approved,
+            approved=approved,
             chosen=chosen,
             outcome=outcome,
         )

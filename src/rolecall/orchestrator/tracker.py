@@ -16,6 +16,7 @@ from rolecall import events as ev
 from rolecall._words import count
 from rolecall.backends.base import Activity
 from rolecall.orchestrator.plan import Plan, Takeover
+from rolecall.orchestrator.scenario import Decision
 from rolecall.orchestrator.steps import (
     assign,
     check_in,
@@ -96,6 +97,10 @@ class Tracker:
         self.stopped = False
         self.blocked = False
         self.stop_reason = ""
+
+    def approval(self, decision: Decision) -> bool:
+        """The answer to a check-in's decision: the one scripted in the scenario."""
+        return decision.approved
 
     def emit(self, event: ev.Event) -> None:
         """Send ``event`` (built with ``seq=self.seq, at=self.now``) and move on to the next number."""
@@ -198,11 +203,12 @@ class Tracker:
             )
         )
 
-    def failed_attempt(self, i: int, act: Activity) -> None:
+    def failed_attempt(self, i: int, act: Activity, why: str = "") -> None:
         task = self.plan.tasks[i]
         self.attempts_here[i] += 1
         then = next_performer(self, i)
-        self.attempt_failed(i, act.persona, failure_reason(self.attempts_total[i], then, task.capability), then.step)
+        reason = failure_reason(self.attempts_total[i], then, task.capability, why)
+        self.attempt_failed(i, act.persona, reason, then.step)
         nxt = then.persona
         if nxt is None:
             self.task_failed(i)

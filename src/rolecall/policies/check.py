@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rolecall import events as ev
+from rolecall.events.types import Clock
 from rolecall.policies.evaluate import PolicyEvaluator
 from rolecall.policies.expect import Expectation, ExpectationTracker
 from rolecall.policies.finding import Finding
@@ -45,6 +46,8 @@ class CheckResult:
     """Rule ids the scenario's ``[expect] findings`` says must fire: they do not fail it."""
     allow_empty: bool = False
     """Accept a run that no policy rule checks (otherwise it fails: a check of nothing is no pass)."""
+    clock: Clock = "minutes"
+    """The unit of the findings' ``at``: the run's ``run_started.clock``."""
 
     @property
     def errors(self) -> list[Finding]:
@@ -156,6 +159,7 @@ class _Checking:
             cast=cast,
             expected=self.expected,
             allow_empty=allow_empty,
+            clock=self.start.clock if self.start is not None else "minutes",
         )
 
     def _check_expected_rules(self, target: Path | str) -> None:

@@ -9,7 +9,7 @@ __all__ = ["Finding"]
 
 @dataclass(frozen=True, slots=True)
 class Finding:
-    """Where a rule was broken: the event (``seq``) and its virtual time (``at``).
+    """Where a rule was broken: the event (``seq``) and its time (``at``, in the run's ``run_started.clock``).
 
     The transcript line telling that event is a view of the run, looked up
     when a report asks for it (:meth:`rolecall.policies.check.CheckResult.line_of`).

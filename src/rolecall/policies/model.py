@@ -128,7 +128,9 @@ class LimitRule(_RuleBase):
     max_redirects: int | None = Field(default=None, ge=0)
     max_ping_pong: int | None = Field(default=None, ge=0, description="A -> B -> A handoff returns allowed.")
     max_review_rounds: int | None = Field(default=None, ge=1, description="Review rounds per task.")
-    max_makespan: Minutes | None = Field(default=None, description="Virtual minutes: 90, '90m', '1h30m'.")
+    max_makespan: Minutes | None = Field(
+        default=None, description="Minutes, virtual in a replay and wall-clock in a live run: 90, '90m', '1h30m'."
+    )
 
 
 Rule = Annotated[BoundaryRule | RouteRule | GateRule | OrderRule | LimitRule, Field(discriminator="kind")]

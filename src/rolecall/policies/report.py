@@ -12,6 +12,7 @@ from typing import Any
 from xml.etree import ElementTree as ET
 
 from rolecall._words import count
+from rolecall.events.types import Clock
 from rolecall.policies.check import CheckResult
 from rolecall.policies.finding import Finding
 from rolecall.policies.model import Policy
@@ -20,14 +21,14 @@ from rolecall.render.markdown import clock
 __all__ = ["json_report", "junit_xml", "text_report"]
 
 
-def _where(finding: Finding, line: int | None) -> str:
+def _where(finding: Finding, line: int | None, unit: Clock = "minutes") -> str:
     parts = []
     if finding.personas:
         parts.append("personas " + ", ".join(finding.personas))
     if finding.task:
         parts.append(f"task {finding.task}")
     if finding.seq is not None:
-        parts.append(f"event #{finding.seq} at {clock(finding.at or 0)}")
+        parts.append(f"event #{finding.seq} at {clock(finding.at or 0, unit)}")
     if line is not None:
         parts.append(f"transcript line {line}")
     return "; ".join(parts)
@@ -64,7 +65,7 @@ def text_report(results: Sequence[CheckResult], policies: Sequence[Policy] = ())
             label = "expected" if f.rule in r.expected else f.severity
             out.append(f"  {label:<7} {f.rule}: {f.message}")
             out.append(f"          {f.detail}")
-            out.append(f"          {_where(f, r.line_of(f))}")
+            out.append(f"          {_where(f, r.line_of(f), r.clock)}")
         for e in r.failed_expectations:
             where = f" (event #{e.seq})" if e.seq is not None else ""
             out.append(f"  expect  {e.name}: {e.detail}{where}")
@@ -119,7 +120,7 @@ def junit_xml(results: Sequence[CheckResult]) -> str:
             elif by_rule.get(rule):
                 out = ET.SubElement(case, "system-out")
                 label = "expected" if rule in r.expected else "warning"
-                out.text = "\n".join(f"{label}: {f.detail} ({_where(f, r.line_of(f))})" for f in by_rule[rule])
+                out.text = "\n".join(f"{label}: {f.detail} ({_where(f, r.line_of(f), r.clock)})" for f in by_rule[rule])
             cases.append(case)
         for e in r.expectations:
             case = ET.Element("testcase", classname=r.name, name=f"expect {e.name}")
@@ -154,4 +155,4 @@ def junit_xml(results: Sequence[CheckResult]) -> str:
 
 def _failure(result: CheckResult, finding: Finding) -> str:
     line = result.line_of(finding)
-    return f"{finding.detail} ({_where(finding, line)})\n{result.excerpt(line)}"
+    return f"{finding.detail} ({_where(finding, line, result.clock)})\n{result.excerpt(line)}"

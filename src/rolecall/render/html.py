@@ -21,6 +21,7 @@ from rolecall.render.html_graph import HandoffGraph
 from rolecall.render.html_parts import part_html
 from rolecall.render.html_timeline import Timeline
 from rolecall.render.markdown import MarkdownTranscript
+from rolecall.render.parts import live_start
 
 __all__ = ["HtmlPage", "html_page"]
 
@@ -83,9 +84,11 @@ class HtmlPage:
         # Phase numbers are settled chunk by chunk, so the page is never held twice at its full size.
         settle = self.transcript.narrator.settle
         said = [settle(chunk) for chunk in (*self._said, "\n".join(self._chunk)) if chunk]
+        live = live_start(start)
+        clock = f"<p class=clock>{html.escape(live)}.</p>" if live else ""
         body = [
             f"<header><h1>{html.escape(start.title)}</h1><p><b>Request:</b> {html.escape(start.request)}</p>"
-            f"{self._figures()}",
+            f"{clock}{self._figures()}",
             f'<label>Show persona <select id="persona-filter"><option value="">everyone</option>{options}</select>'
             "</label></header>",
             "<section id=timeline><h2>Timeline</h2>", self.timeline.svg(start, colour), "</section>",

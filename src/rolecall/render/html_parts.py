@@ -138,7 +138,7 @@ def message_html(message: Message, kind: str, seq: int) -> str:
     stream = f"<span>[{escape(message.stream)}]</span> " if message.stream else ""
     said = f" {inline(message.text)}" if message.text else ""
     head = (
-        f"<p class=said><code>[{clock(message.at)}]</code> {stream}<b>{escape(message.name)}</b> "
+        f"<p class=said><code>[{clock(message.at, message.clock)}]</code> {stream}<b>{escape(message.name)}</b> "
         f"<span>({escape(message.handle)})</span>:{said}</p>"
     )
     body = lines_html(message.lines) + "".join(block_html(block) for block in message.blocks)

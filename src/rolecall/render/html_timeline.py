@@ -1,9 +1,9 @@
 """The page's SVG timeline: one row per persona, one lane per slot it worked in at once, a bar per activity.
 
 Parallel work never hides behind other work; each activity is a bar on the
-virtual clock, the critical path outlined, failed attempts, reviews and
-rework drawn and labelled apart, with a legend drawn from the bars' own
-classes.
+run's clock (virtual minutes, or a live run's seconds), the critical path
+outlined, failed attempts, reviews and rework drawn and labelled apart, with a
+legend drawn from the bars' own classes.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from rolecall import events as ev
+from rolecall.events.types import Clock
 from rolecall.render.lanes import Lanes
 from rolecall.render.parts import clock
 
@@ -101,12 +102,13 @@ class Timeline:
         scale = _WIDTH / end
         height = _ROW * sum(self.lanes.used(p.id) for p in rows) + 30
         parts = [_legend(), f'<svg id="timeline-svg" width="{_LEFT + _WIDTH + 20}" height="{height}" role="img">']
-        step = _tick(end)
+        unit = start.clock
+        step = _tick(end, unit)
         for t in range(0, end + 1, step):
             x = _LEFT + t * scale
             parts.append(
                 f'<line class=tick x1="{x:.1f}" x2="{x:.1f}" y1="0" y2="{height - 20}"/>'
-                f'<text class=tick x="{x:.1f}" y="{height - 5}">{clock(t)}</text>'
+                f'<text class=tick x="{x:.1f}" y="{height - 5}">{clock(t, unit)}</text>'
             )
         top = 0
         for p in rows:
@@ -125,7 +127,7 @@ class Timeline:
                 y = top + bar.lane * _ROW
                 cls = f"bar {bar.kind}" + (" critical" if bar.critical else "")
                 summary = self.summary.get(bar.task, bar.task)
-                tip = f"{summary} [{bar.task}]: {bar.label}, {clock(bar.start)}-{clock(bar.end)}"
+                tip = f"{summary} [{bar.task}]: {bar.label}, {clock(bar.start, unit)}-{clock(bar.end, unit)}"
                 width = max((bar.end - bar.start) * scale, 1.5)
                 x = _LEFT + bar.start * scale
                 parts.append(
@@ -158,8 +160,15 @@ def _attr(value: str) -> str:
     return html.escape(value, quote=True)
 
 
-def _tick(end: int) -> int:
-    for step in (15, 30, 60, 120, 240, 480, 960, 1920, 3840):
+# Tick steps that land on round times of each unit: quarter hours in minutes, 5 s to an hour in seconds.
+_STEPS: dict[Clock, tuple[int, ...]] = {
+    "minutes": (15, 30, 60, 120, 240, 480, 960, 1920, 3840),
+    "seconds": (5, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14400, 28800, 57600),
+}
+
+
+def _tick(end: int, unit: Clock = "minutes") -> int:
+    for step in _STEPS[unit]:
         if end / step <= 16:
             return step
     return max(1, end // 16)

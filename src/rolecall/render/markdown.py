@@ -69,7 +69,7 @@ def block_lines(block: Block) -> list[str]:
 def message_lines(message: Message) -> list[str]:
     stream = f"[{message.stream}] " if message.stream else ""
     said = f" {inline(message.text)}" if message.text else ""
-    out = [f"`[{clock(message.at)}]` {stream}**{message.name}** ({message.handle}):{said}"]
+    out = [f"`[{clock(message.at, message.clock)}]` {stream}**{message.name}** ({message.handle}):{said}"]
     out += [line(item) for item in message.lines]
     for block in message.blocks:
         out += ["", *block_lines(block)]

@@ -1,6 +1,6 @@
 """Mermaid diagrams of a run, which GitHub renders inside Markdown.
 
-A Gantt chart with one bar per activity on the virtual clock and one section
+A Gantt chart with one bar per activity on the run's clock and one section
 per slot a persona worked in (a persona working on two things at once gets
 two sections, so no bar hides another), critical-path work marked ``crit``,
 failed attempts ``done`` (grey) and reviews and rework ``active``, each
@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from rolecall import events as ev
+from rolecall.events.types import Clock
 from rolecall.render.lanes import Lanes
 
 __all__ = ["GANTT_LEGEND", "MAX_ITEMS", "MermaidBuilder"]
@@ -42,6 +43,7 @@ class _Bar:
 class MermaidBuilder:
     def __init__(self) -> None:
         self.title = ""
+        self.clock: Clock = "minutes"
         self.names: dict[str, str] = {}
         self.summary: dict[str, str] = {}
         self.critical: set[str] = set()
@@ -85,6 +87,7 @@ class MermaidBuilder:
 
     def _run_started(self, event: ev.RunStarted) -> None:
         self.title = event.title
+        self.clock = event.clock
         self.names = {p.id: p.name for p in event.personas}
         self.summary = {t.id: t.summary for t in event.plan}
         self.critical = {t.id for t in event.plan if t.critical}
@@ -115,7 +118,9 @@ class MermaidBuilder:
         if len(self.bars) > MAX_ITEMS:
             return [f"_Gantt chart left out: more than {MAX_ITEMS} activities; see the HTML page._", ""]
         out = [GANTT_LEGEND, "", "```mermaid", "gantt", f"    title {_label(self.title)}", "    dateFormat X"]
-        out.append("    axisFormat %H:%M")
+        # Times as seconds since the epoch, so the axis reads from 0:00 in the stream's own clock.
+        seconds, axis = (1, "%H:%M:%S") if self.clock == "seconds" else (60, "%H:%M")
+        out.append(f"    axisFormat {axis}")
         first: dict[str, int] = {}
         sections: dict[tuple[str, int], list[_Bar]] = {}
         for i, bar in enumerate(self.bars):
@@ -127,9 +132,8 @@ class MermaidBuilder:
             if self.lanes.used(persona) > 1:
                 name = f"{name} slot {lane + 1}"
             out.append(f"    section {_label(name)}")
-            # virtual minutes as seconds since the epoch, so the axis reads h:mm from 0:00
             out += [
-                f"    {_label(bar.label)} :{bar.tags}{bar.start * 60}, {max(bar.end, bar.start + 1) * 60}"
+                f"    {_label(bar.label)} :{bar.tags}{bar.start * seconds}, {max(bar.end, bar.start + 1) * seconds}"
                 for bar in sections[(persona, lane)]
             ]
         return [*out, "```", ""]

@@ -10,14 +10,28 @@ from __future__ import annotations
 
 from rolecall import events as ev
 from rolecall._words import count, joined, outcome_words
-from rolecall.figures import duration, said
+from rolecall.figures import said
 from rolecall.render.narration import Narration
-from rolecall.render.parts import Details, Heading, Line, Paragraph, Report, Text, code, em, strike, strong, text
+from rolecall.render.parts import (
+    Details,
+    Heading,
+    Line,
+    Paragraph,
+    Report,
+    Text,
+    code,
+    em,
+    live_start,
+    strike,
+    strong,
+    text,
+)
 from rolecall.render.template_parts import Said
 
 __all__ = ["RunMessages"]
 
-_SCRIPTED = "by the user (scripted answer in the scenario)"
+# Who answered a decision: a replay's answers are written in the scenario; in a live run the user typed them.
+_ANSWERED = {"minutes": "by the user (scripted answer in the scenario)", "seconds": "by the user at the check-in"}
 _ALONGSIDE = " (runs alongside the phases; work waits for it only at gates and dependencies)"
 _LEDGER_LIMIT = 60
 
@@ -44,6 +58,7 @@ class RunMessages(Narration):
             self._by_phase.setdefault(task.phase, []).append(task)
         self._orchestrator = e.orchestrator
         self._title = e.title
+        self._clock = e.clock
         overrides = {p.id: p.templates for p in e.personas if p.templates}
         if overrides:
             self._templates = self._templates.with_personas(overrides)
@@ -51,10 +66,14 @@ class RunMessages(Narration):
         if e.description:
             self._parts.append(_paragraph(Line(text(e.description))))
         scope = (
-            f", {e.mode} mode, {count(e.tasks, 'task')}: {said('planned_work', e.sequential_time)} "
-            f"(expected times, each task once, one after another), {said('critical_path', e.critical_time)}."
+            f", {e.mode} mode, {count(e.tasks, 'task')}: {said('planned_work', e.sequential_time, e.clock)} "
+            f"(expected times, each task once, one after another), {said('critical_path', e.critical_time, e.clock)}."
         )
         self._parts.append(_paragraph(Line(text("Scenario ", code(e.scenario), " with cast ", code(e.cast), scope))))
+        live = live_start(e)
+        if live:
+            # Before the first timed message, so its [0:00:00] reads as wall-clock time.
+            self._parts.append(_paragraph(Line(text(f"{live}."))))
         self._say(e, text(f"Assessing the request: {e.assessment}."))
 
     def _on_gate_checked(self, e: ev.GateChecked) -> None:
@@ -145,7 +164,7 @@ class RunMessages(Narration):
             finished=e.finished,
             failed=e.failed,
             skipped=e.skipped,
-            duration=duration(e.at - e.started_at),
+            duration=self._duration(e.at - e.started_at),
         )
         self._ledger()
 
@@ -179,7 +198,7 @@ class RunMessages(Narration):
         completed: list[str | Text] = []
         for task in self._phase_done.get(e.phase, []):
             f = self._finished[task]
-            took = duration(f.at - f.started_at)
+            took = self._duration(f.at - f.started_at)
             completed.append(text(strong(self._name(f.persona)), f": {self._summary(task)} (time: {took})"))
         percent = f"{round(100 * e.tasks_done / e.tasks_total)}%" if e.tasks_total else "100%"
         stream = self.numbers.streams.get(e.phase)
@@ -199,7 +218,7 @@ class RunMessages(Narration):
             tasks_done=e.tasks_done,
             tasks_total=e.tasks_total,
             percent=percent,
-            elapsed=duration(e.at),
+            elapsed=self._duration(e.at),
         )
 
     def _on_decision(self, e: ev.DecisionMade) -> None:
@@ -220,7 +239,7 @@ class RunMessages(Narration):
             options=[f"{n}. {o.label}" for n, o in enumerate(e.options, start=1)],
             recommendation=labels.get(e.recommended, e.recommended),
             answer="Y" if e.approved else "N",
-            approval=text(f"{approved} {_SCRIPTED} when {asker} asked; ", *then),
+            approval=text(f"{approved} {_ANSWERED[self._clock]} when {asker} asked; ", *then),
             outcome=e.outcome,
         )
 
@@ -229,7 +248,8 @@ class RunMessages(Narration):
         blocked = e.outcome == "blocked_at_gate"
         if self._unreached and not blocked:  # a blocked run's report lists what was not started
             self._not_reached()
-        self._parts.append(Report(self.report.markdown(heading_level=2)))
+        # The transcript said at its top how to read its times; the report inside it need not again.
+        self._parts.append(Report(self.report.markdown(heading_level=2, start_line=False)))
         self._parts.append(Heading(2, text("Summary")))
         involved = len(self._workers)
         missing = len(self._verdict.missing) if self._verdict is not None else 0
@@ -255,11 +275,11 @@ class RunMessages(Narration):
             reason=reason,
             result=result,
             figures=told,
-            planned_work=duration(figures.planned_work) if figures is not None else "",
-            work_done=duration(e.sequential_time),
-            critical_path=duration(e.critical_time),
-            makespan=duration(e.makespan),
-            sequential=duration(figures.planned_work) if figures is not None else "",
+            planned_work=self._duration(figures.planned_work) if figures is not None else "",
+            work_done=self._duration(e.sequential_time),
+            critical_path=self._duration(e.critical_time),
+            makespan=self._duration(e.makespan),
+            sequential=self._duration(figures.planned_work) if figures is not None else "",
             speedup=f"{speedup:.2f}x" if speedup is not None else "n/a",
             faster=figures.speedup_text() if figures is not None else "",
             finished=e.finished,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from rolecall import events as ev
 from rolecall._words import joined
-from rolecall.figures import duration
 from rolecall.render.narration import Narration
 from rolecall.render.parts import Block, Line, Paragraph, Quote, Span, Text, code, em, strong, text
 
@@ -43,15 +42,15 @@ class WorkMessages(Narration):
         self._started.add(e.task)
         summary = em(self._summary(e.task))
         if e.activity == "review":
-            said = text("reviewing ", summary, f" (round {e.attempt}, {duration(e.duration)})")
+            said = text("reviewing ", summary, f" (round {e.attempt}, {self._duration(e.duration)})")
         elif e.activity == "rework":
-            said = text("reworking ", summary, f" after review (round {e.attempt}, {duration(e.duration)})")
+            said = text("reworking ", summary, f" after review (round {e.attempt}, {self._duration(e.duration)})")
         else:
             tried = self._tried.setdefault(e.task, [])
             if not tried or tried[-1] != e.persona:
                 tried.append(e.persona)
             again = f", attempt {e.attempt}" if e.attempt > 1 else ""
-            said = text("working on ", summary, f" ({duration(e.duration)}{again})")
+            said = text("working on ", summary, f" ({self._duration(e.duration)}{again})")
         self._say(e, said)
 
     def _on_task_submitted(self, e: ev.TaskSubmitted) -> None:
@@ -87,6 +86,10 @@ class WorkMessages(Narration):
         if e.next == "give_up":
             self._ended[e.task] = "failed"
         what = "was not approved" if e.task in self._exhausted else f"failed on attempt {e.attempt}"
+        prefix = f"attempt {e.attempt} failed: "
+        if e.task not in self._exhausted and e.reason.startswith(prefix):
+            # A live run says why an attempt failed (a timeout, an error the agent reported, no report).
+            what += f" ({e.reason[len(prefix) :]})"
         self._say(e, text(em(self._summary(e.task)), f" {what}; {_THEN[e.next]}."))
 
     def _on_task_skipped(self, e: ev.TaskSkipped) -> None:

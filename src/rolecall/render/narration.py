@@ -8,6 +8,8 @@ does it), so both name people, cite tasks and mark streams the same way.
 from __future__ import annotations
 
 from rolecall import events as ev
+from rolecall.events.types import Clock
+from rolecall.figures import duration
 from rolecall.handoffs import TemplateLibrary, load_templates
 from rolecall.render.numbering import PhaseNumbers
 from rolecall.render.parts import Block, Line, Message, Part, Text
@@ -28,6 +30,7 @@ class Narration:
         self._people: dict[str, ev.PersonaView] = {}
         self._orchestrator = ""
         self._title = ""
+        self._clock: Clock = "minutes"  # the stream's unit, from run_started
         self._plan: dict[str, ev.TaskView] = {}
         self._by_phase: dict[str, list[ev.TaskView]] = {}
         self._phase_titles: dict[str, str] = {}
@@ -79,7 +82,10 @@ class Narration:
     def _message(
         self, at: int, who: str, said: Text = (), lines: tuple[Line, ...] = (), blocks: tuple[Block, ...] = ()
     ) -> Message:
-        return Message(at, who, self._name(who), self._handle(who), self._stream, said, lines, blocks)
+        return Message(at, who, self._name(who), self._handle(who), self._stream, said, lines, blocks, self._clock)
+
+    def _duration(self, amount: int) -> str:
+        return duration(amount, self._clock)
 
     def _say(self, event: ev.EventBase, said: Text, who: str | None = None) -> None:
         self._parts.append(self._message(event.at, who or event.actor, said))

@@ -2,7 +2,7 @@
 
 A pure function of the event stream and the (user-editable) templates: phases
 become sections, every message names its speaker with their @handle and the
-virtual time, and handoffs, redirects, gate reports, check-ins and the
+time on the run's clock, and handoffs, redirects, gate reports, check-ins and the
 summary come from the templates. Events are taken one at a time, so a large
 run is told while it streams. The Markdown transcript and the HTML page both
 format what :class:`Narrator` returns, so their wording cannot drift apart.

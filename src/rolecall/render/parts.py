@@ -14,7 +14,10 @@ escapes it).
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Literal, NamedTuple
+
+from rolecall.events.types import Clock, RunStarted
 
 __all__ = [
     "Block",
@@ -33,15 +36,39 @@ __all__ = [
     "clock",
     "code",
     "em",
+    "live_start",
     "strike",
     "strong",
     "text",
 ]
 
 
-def clock(minutes: int) -> str:
-    """Virtual time as ``h:mm``, the same in every view."""
-    return f"{minutes // 60}:{minutes % 60:02d}"
+def clock(at: int, unit: Clock = "minutes") -> str:
+    """A time since the run started, the same in every view: ``h:mm`` in minutes, ``h:mm:ss`` in seconds."""
+    if unit == "seconds":
+        return f"{at // 3600}:{at // 60 % 60:02d}:{at % 60:02d}"
+    return f"{at // 60}:{at % 60:02d}"
+
+
+def live_start(start: RunStarted) -> str:
+    """How a view says that its times are wall-clock time, and since when; empty for a replay.
+
+    ``Live run started 2026-11-29 21:03:05 UTC; times are elapsed wall-clock
+    time (h:mm:ss)``. A start that does not read as a time is shown as written:
+    a view prints the stream, it does not judge it.
+    """
+    if start.clock != "seconds":
+        return ""
+    how = "times are elapsed wall-clock time (h:mm:ss)"
+    if not start.wall_start:
+        return f"Live run; {how}"
+    try:
+        moment = datetime.fromisoformat(start.wall_start)
+    except ValueError:
+        return f"Live run started {start.wall_start}; {how}"
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC)
+    return f"Live run started {moment:%Y-%m-%d %H:%M:%S} UTC; {how}"
 
 
 Style = Literal["", "em", "strong", "code", "strike"]
@@ -133,7 +160,8 @@ class Message(NamedTuple):
 
     ``text`` follows the speaker on the first line, ``lines`` come right under
     it (the list a sentence introduces), and ``blocks`` after a gap (the
-    quoted body of a template, the files a deliverable touched).
+    quoted body of a template, the files a deliverable touched). ``clock`` is
+    the unit of ``at``, so a view formats the time without knowing the run.
     """
 
     at: int
@@ -144,6 +172,7 @@ class Message(NamedTuple):
     text: Text = ()
     lines: tuple[Line, ...] = ()
     blocks: tuple[Block, ...] = ()
+    clock: Clock = "minutes"
 
 
 class Report(NamedTuple):

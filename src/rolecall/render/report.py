@@ -20,6 +20,7 @@ from rolecall._words import count, joined, outcome_words
 from rolecall.figures import FiguresTally, RunFigures, duration
 from rolecall.render.critical import PhaseLinks, critical_ties
 from rolecall.render.lanes import Lanes
+from rolecall.render.parts import live_start
 
 __all__ = ["AgentFigures", "ReportBuilder", "report_text"]
 
@@ -66,7 +67,7 @@ class ReportBuilder:
         self.phases: list[ev.PhaseFinished] = []
         self.phase_started: dict[str, ev.PhaseStarted] = {}
         self.ready_at: dict[str, int] = {}
-        self.waited: list[tuple[int, str, str, int]] = []  # (minutes, task, persona, ready at)
+        self.waited: list[tuple[int, str, str, int]] = []  # (time waited, task, persona, ready at)
         self.skipped: set[str] = set()
         self.unreached: list[str] = []
         self.tally = FiguresTally()
@@ -160,12 +161,16 @@ class ReportBuilder:
 
     # -- rendering ---------------------------------------------------------------
 
-    def markdown(self, heading_level: int = 2) -> str:
+    def markdown(self, heading_level: int = 2, *, start_line: bool = True) -> str:
+        """The report; ``start_line=False`` leaves out how to read a live run's times, for a view that said it."""
         start, final, figures = self.start, self.final, self.tally.figures()
         if start is None or final is None or figures is None:
             return "incomplete event stream: no run_started or run_finished event\n"
         h = "#" * heading_level
         out = [f"{h} Final report: {start.title}", ""]
+        live = live_start(start) if start_line else ""
+        if live:
+            out += [f"{live}.", ""]
         if figures.blocked:
             out += self._blocked(h, start, figures)
         else:
@@ -180,6 +185,9 @@ class ReportBuilder:
 
     def _name(self, persona: str) -> str:
         return self.names.get(persona, persona)
+
+    def _duration(self, amount: int) -> str:
+        return duration(amount, self.start.clock if self.start is not None else "minutes")
 
     # -- a blocked run -------------------------------------------------------------
 
@@ -219,17 +227,17 @@ class ReportBuilder:
     # -- a run that did work ---------------------------------------------------------
 
     def _figures(self, h: str, figures: RunFigures) -> list[str]:
-        split = figures.split.parts() if figures.split is not None else []
+        split = figures.split.parts(figures.clock) if figures.split is not None else []
         how = "in parallel" if figures.mode == "parallel" else "one task at a time (sequential mode)"
         rows = [
-            ("planned work", duration(figures.planned_work), "expected times of the plan, each task once"),
+            ("planned work", self._duration(figures.planned_work), "expected times of the plan, each task once"),
             (
                 "work done",
-                duration(figures.work_done),
+                self._duration(figures.work_done),
                 "every activity that ran" + (f", including {joined(split)}" if split else ""),
             ),
-            ("makespan", duration(figures.makespan), f"from GO to the end of the last activity, {how}"),
-            ("critical path", duration(figures.critical_path), "the plan's longest dependency chain"),
+            ("makespan", self._duration(figures.makespan), f"from GO to the end of the last activity, {how}"),
+            ("critical path", self._duration(figures.critical_path), "the plan's longest dependency chain"),
             ("speed-up", figures.speedup_text(), "planned work divided by the makespan"),
         ]
         out = [f"{h}# Figures", "", "| Figure | Value | What it is |", "|---|---|---|"]
@@ -245,9 +253,9 @@ class ReportBuilder:
         out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
         for a in workers:
             rate = f"{round(100 * a.success_rate)}%" if a.attempted else "-"
-            avg = duration(a.work_time // a.tasks) if a.tasks else "-"
-            busy = duration(a.busy_per_slot) if a.busy else "-"
-            idle = duration(a.idle(final.makespan)) if a.busy else "-"
+            avg = self._duration(a.work_time // a.tasks) if a.tasks else "-"
+            busy = self._duration(a.busy_per_slot) if a.busy else "-"
+            idle = self._duration(a.idle(final.makespan)) if a.busy else "-"
             out.append(
                 f"| {self._name(a.persona)} | {a.tasks} | {rate} | {avg} | {a.slots or '-'} | {busy} | {idle} | "
                 f"{a.redirected} | {a.issued} |"
@@ -280,7 +288,7 @@ class ReportBuilder:
                 status = "complete" if not done.failed else f"{done.failed} failed"
                 if done.skipped:
                     status += f", {done.skipped} skipped"
-                title, time = done.title, duration(done.at - done.started_at)
+                title, time = done.title, self._duration(done.at - done.started_at)
             if began is not None and began.stream:
                 title += " (stream, alongside the phases)"
             out.append(f"| {title} | {counts.get(phase, 0)} | {status} | {time} |")
@@ -290,7 +298,7 @@ class ReportBuilder:
         path = [t for t in start.plan if t.critical]
         if not path:
             return []
-        shown = " -> ".join(f"{t.id} ({self._name(t.persona)}, {duration(t.expected_time)})" for t in path[:30])
+        shown = " -> ".join(f"{t.id} ({self._name(t.persona)}, {self._duration(t.expected_time)})" for t in path[:30])
         more = f" -> ... {len(path) - 30} more" if len(path) > 30 else ""
         return [f"{h}# Critical path", "", shown + more, ""]
 
@@ -303,15 +311,17 @@ class ReportBuilder:
         )
         idle = [(m, p) for m, p in idle if m > 0][:3]
         if idle and makespan:
-            shown = ", ".join(f"{self._name(p)} idle {duration(m)} ({round(100 * m / makespan)}%)" for m, p in idle)
+            shown = ", ".join(
+                f"{self._name(p)} idle {self._duration(m)} ({round(100 * m / makespan)}%)" for m, p in idle
+            )
             tips.append(f"Most idle (per slot): {shown}; they could take on work earlier or in parallel.")
         if figures.outcome == "completed":
             tips += self._critical_advice(start, figures)
         waited = sorted(self.waited, key=lambda w: (-w[0], w[1]))[:5]
-        for minutes, task, persona, ready in waited:
+        for wait, task, persona, ready in waited:
             tips.append(
-                f"{task} was ready at {duration(ready)} but waited {duration(minutes)} for {self._name(persona)} "
-                "to be free; another owner or a higher capacity would run it in parallel."
+                f"{task} was ready at {self._duration(ready)} but waited {self._duration(wait)} for "
+                f"{self._name(persona)} to be free; another owner or a higher capacity would run it in parallel."
             )
         if not tips:
             return []

@@ -18,6 +18,7 @@ from rolecall.events import (
     TaskSubmitted,
 )
 from rolecall.figures import FiguresTally, duration
+from rolecall.render.parts import live_start
 
 __all__ = ["SummaryBuilder", "summary_text"]
 
@@ -73,6 +74,9 @@ class SummaryBuilder:
         if start is None or final is None or figures is None:
             return "incomplete event stream: no run_started or run_finished event\n"
         lines = [f"{start.title} ({start.scenario}), cast {start.cast}, {start.mode} mode"]
+        live = live_start(start)
+        if live:
+            lines.append(live)
         if verdict is not None:
             missing = f": missing {', '.join(verdict.missing)}" if verdict.missing else ""
             lines.append(f"Gate:       {verdict.verdict} ({count(verdict.checked, 'requirement')} checked){missing}")
@@ -93,7 +97,8 @@ class SummaryBuilder:
         if self.busy:
             # Per persona the same figure as the run's: work done, every activity counted.
             shown = "; ".join(
-                f"{p}: {count(self.done.get(p, 0), 'task')}, work done {duration(m)}" for p, m in self.busy.items()
+                f"{p}: {count(self.done.get(p, 0), 'task')}, work done {duration(m, start.clock)}"
+                for p, m in self.busy.items()
             )
             lines.append(f"By persona: {shown}")
         return "\n".join(lines) + "\n"

@@ -96,3 +96,17 @@ class Cast:
 
     def owns(self, persona_id: str, capability_id: str) -> bool:
         return any(p.id == persona_id for p in self.owners_of(capability_id))
+
+    def covering(self, path: str) -> tuple[Capability, ...]:
+        """Capabilities whose ``files`` globs match ``path`` (relative, with ``/``), in cast order."""
+        return tuple(c for c in self.capabilities if any(fnmatch.fnmatchcase(path, g) for g in c.files))
+
+    def crossing(self, persona_id: str, path: str) -> Capability | None:
+        """The capability a change to ``path`` by ``persona_id`` belongs to, when the persona owns none that covers it.
+
+        A file no capability covers belongs to nobody in particular and is never a crossing.
+        """
+        covering = self.covering(path)
+        if not covering or any(self.owns(persona_id, c.id) for c in covering):
+            return None
+        return covering[0]

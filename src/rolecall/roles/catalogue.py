@@ -18,6 +18,12 @@ class Capability(FileModel):
     keywords: tuple[Text, ...] = Field(
         default=(), description="Phrases that route a free-text request to this capability."
     )
+    files: tuple[Text, ...] = Field(
+        default=(),
+        description="Glob patterns of the files this work covers, relative to the working folder ('src/db/*', "
+        "'*.sql'; '*' matches across folders). In a live run, a persona that changes a matching file without "
+        "owning this capability has crossed its boundary.",
+    )
 
 
 class CastManifest(FileModel):

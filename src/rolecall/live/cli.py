@@ -1,0 +1,157 @@
+"""The ``rolecall run --live`` and ``rolecall freeze`` commands."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from rolecall.errors import UsageError
+
+__all__ = ["add_parsers"]
+
+EXIT_INTERRUPTED = 130
+
+
+def _out(text: str) -> None:
+    sys.stdout.write(text)
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from rolecall import __version__
+    from rolecall._toml import read_toml
+    from rolecall.files import check_output_dir, load_templates, plan_file, write_text_atomic
+    from rolecall.files.reading import is_dir, is_file, read_text
+    from rolecall.live.agents import agents_from_document, default_agents_file, resolve_agents
+    from rolecall.live.approvals import approver_for
+    from rolecall.live.progress import Progress
+    from rolecall.live.run import check_commands, planned_live, run_live, stamp
+    from rolecall.render.summary import SummaryBuilder
+    from rolecall.roles import resolve_cast
+
+    if not args.live:
+        raise UsageError(
+            "rolecall run starts real agents, which can cost money and change files; say so with --live "
+            "(to replay the scenario without agents: rolecall replay)"
+        )
+    scenario_path = Path(args.scenario)
+    agents_path = Path(args.agents) if args.agents else default_agents_file()
+    if not is_file(agents_path):
+        where = "--agents" if args.agents else "the default agents file"
+        raise UsageError(f"{where} {agents_path} does not exist: bind each persona to a command there (docs/live.md)")
+    folder = Path(args.output) if args.output else Path("runs") / f"{scenario_path.stem}-{stamp()}"
+    check_output_dir(folder, "output")
+    templates = load_templates(Path(args.templates) if args.templates else None)
+    plan = plan_file(scenario_path, resolve_cast(args.cast) if args.cast else None)
+    doc = read_toml(agents_path)
+    agents = agents_from_document(doc)
+    bindings = resolve_agents(agents, {p.id: p.name for p in plan.cast}, doc)
+    here = agents_path.parent
+    check_commands(bindings, agents_path, here)
+    workdir_text = args.workdir or agents.run.workdir
+    in_run = "{run}" in workdir_text
+    workdir = Path(workdir_text.replace("{run}", str(folder)))
+    if not in_run and not is_dir(workdir):
+        where = "--workdir" if args.workdir else f"[run] workdir in {agents_path}"
+        raise UsageError(f"{where}: {workdir} is not a folder; agents work in an existing folder")
+    plan = planned_live(plan, agents.run.retries)
+    approver = approver_for(args.approve, plan.scenario, interactive=sys.stdin.isatty())
+    show = sys.stderr.isatty() and not args.quiet
+    progress = Progress(len(plan.tasks)) if show else None
+    folder.mkdir(parents=True, exist_ok=True)
+    workdir.mkdir(parents=True, exist_ok=True)
+    record = {
+        "format": 1,
+        "rolecall": __version__,
+        "scenario": str(scenario_path.resolve()),
+        "cast": str(plan.cast.source.resolve()) if plan.cast.source is not None else plan.cast.name,
+        "agents": str(agents_path.resolve()),
+        "workdir": str(workdir.resolve()),
+        "max_attempts": plan.scenario.max_attempts,
+    }
+    write_text_atomic(folder / "run.json", json.dumps(record, indent=2) + "\n")
+    write_text_atomic(folder / "scenario.toml", read_text(scenario_path, what="scenario file"))
+    write_text_atomic(folder / "agents.toml", read_text(agents_path, what="agents file"))
+    summary = SummaryBuilder()
+    try:
+        run = run_live(
+            plan,
+            bindings,
+            agents.run,
+            templates,
+            folder,
+            here=here,
+            workdir=workdir,
+            approver=approver,
+            live_sinks=(progress,) if progress is not None else (),
+            views=(summary,),
+            on_change=progress.redraw if progress is not None else None,
+        )
+    except KeyboardInterrupt:
+        if progress is not None:
+            progress.close()
+        sys.stderr.write(
+            f"rolecall: interrupted; every agent was stopped and {folder / 'events.jsonl'} "
+            "holds the run up to its last event\n"
+        )
+        return EXIT_INTERRUPTED
+    finally:
+        if progress is not None:
+            progress.close()
+    _out(summary.text() + "Written:    " + ", ".join(map(str, run.written)) + "\n")
+    _out(f"Run folder: {folder} (prompts/, output/, answers/, activities.jsonl, run.log)\n")
+    return 0 if run.completed else 1
+
+
+def _cmd_freeze(args: argparse.Namespace) -> int:
+    from rolecall.files import check_output_file
+    from rolecall.live.freeze import freeze
+
+    destination = Path(args.output)
+    check_output_file(args.output, "-o")
+    written = freeze(Path(args.run), destination)
+    _out(f"Froze {args.run} into {written}: replay it with rolecall replay {written}\n")
+    return 0
+
+
+def add_parsers(sub: Any) -> None:
+    p = sub.add_parser(
+        "run",
+        help="run a scenario with real agents (--live): each persona driven by its command",
+        description="Run a scenario with real CLI agents: each persona of the cast is bound to a command "
+        "(Claude Code, Gemini CLI, Codex, aider, ollama, llama.cpp or any program) in an agents file. "
+        "The coordinator decides as in a replay; the agents do the work. Everything is checked before the "
+        "first agent starts. The run folder keeps the prompts, each agent's raw output and answer, "
+        "events.jsonl (written as the run goes), run.log and the transcripts. "
+        "Exit 0 when the run completed, 1 when it did not, 2 for bad input, 130 when interrupted.",
+    )
+    p.add_argument("scenario", metavar="SCENARIO", help="scenario TOML file")
+    p.add_argument("--live", action="store_true", help="really start the agents (required: they cost money)")
+    p.add_argument("-o", "--output", metavar="RUN_DIR", help="run folder (default: runs/<scenario>-<time>)")
+    p.add_argument(
+        "--agents", metavar="FILE", help="agents file binding personas to commands (default: orchestrator/agents.toml)"
+    )
+    p.add_argument(
+        "--approve",
+        metavar="yes|no|FILE",
+        help="answer the scenario's decisions: all yes, all no, or a TOML file of decision-id = true|false "
+        "(default: ask on the terminal)",
+    )
+    p.add_argument("--workdir", metavar="DIR", help="folder the agents work in (default: the agents file's [run])")
+    p.add_argument("--cast", metavar="CAST", help="use this cast instead of the one the scenario names")
+    p.add_argument("--templates", metavar="DIR", help="folder of edited templates (prompts and handoffs)")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress line on the terminal")
+    p.set_defaults(handler=_cmd_run)
+
+    p = sub.add_parser(
+        "freeze",
+        help="turn a live run folder into a scenario that replays it",
+        description="Write a scenario from a live run: the durations (in seconds), failures, review verdicts, "
+        "decisions and deliverables as they happened, so CI replays the run deterministically and checks "
+        "the policies against what the agents really did.",
+    )
+    p.add_argument("run", metavar="RUN_DIR", help="a folder written by rolecall run --live")
+    p.add_argument("-o", "--output", metavar="FILE", required=True, help="scenario TOML file to write")
+    p.set_defaults(handler=_cmd_freeze)

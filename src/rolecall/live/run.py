@@ -1,0 +1,213 @@
+"""A live run from start to end: check everything, open the run folder, run the cast, write the views.
+
+Everything that can be wrong is found before the first agent starts: the
+scenario, the cast, the agents file, every persona's command on ``PATH``, the
+run folder, the answers to the scenario's decisions. Then the coordinator runs
+the plan on the :class:`~rolecall.live.backend.LiveBackend`; each event is
+appended to ``events.jsonl`` and flushed as it happens, so a run killed at any
+point leaves the stream up to its last event.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+from rolecall.errors import InputError, Problem
+from rolecall.events import Event, JsonlSink, RunFinished
+from rolecall.handoffs import TemplateLibrary
+from rolecall.live.agents import Binding, RunSettings
+from rolecall.live.presets import expand
+from rolecall.orchestrator import Coordinator, Plan, Scenario, build_plan
+from rolecall.orchestrator.scenario import Decision
+
+__all__ = ["LiveRun", "live_scenario", "run_live", "stamp"]
+
+
+@dataclass(frozen=True)
+class LiveRun:
+    """What a live run left: its plan, its closing event and its folder."""
+
+    plan: Plan
+    final: RunFinished
+    folder: Path
+    written: tuple[Path, ...]
+
+    @property
+    def completed(self) -> bool:
+        return self.final.outcome == "completed"
+
+
+def stamp(now: datetime | None = None) -> str:
+    """A run folder's time stamp: ``20261129-210305``."""
+    return (now or datetime.now(UTC)).strftime("%Y%m%d-%H%M%S")
+
+
+def live_scenario(scenario: Scenario, retries: int | None) -> Scenario:
+    """The scenario on the wall clock: its durations (estimates, in minutes) in seconds, the gate at zero.
+
+    A live run measures seconds, so the plan's figures must be in seconds too;
+    the prerequisites are checked when the run starts, not minutes into it.
+    """
+    update: dict[str, object] = {"clock": "seconds"}
+    if retries is not None:
+        update["max_attempts"] = retries + 1
+    if scenario.clock == "seconds":
+        return scenario.model_copy(update=update)
+    tasks = tuple(
+        task.model_copy(
+            update={
+                "expected_time": task.expected_time * 60,
+                **(
+                    {
+                        "review": task.review.model_copy(
+                            update={
+                                "review_time": task.review.review_time * 60,
+                                "rework_time": task.review.rework_time * 60,
+                            }
+                        )
+                    }
+                    if task.review is not None
+                    else {}
+                ),
+            }
+        )
+        for task in scenario.task
+    )
+    update["task"] = tasks
+    if scenario.gate is not None:
+        update["gate"] = scenario.gate.model_copy(update={"time": 0})
+    return scenario.model_copy(update=update)
+
+
+def check_commands(bindings: dict[str, Binding], agents_path: Path, here: Path) -> None:
+    """Every persona's command must exist before anything starts: one problem per persona whose does not."""
+    problems: list[Problem] = []
+    values = {"prompt_file": "", "system_file": "", "workdir": "", "model": "", "python": sys.executable}
+    values["here"] = str(here)
+    for persona, binding in bindings.items():
+        program = expand(binding.command[:1], {**values, "model": binding.model})[0]
+        found = _executable(program)
+        if not found:
+            where = f"agent.{persona}.command[0]" if binding.label == "command" else "preset"
+            problems.append(
+                Problem(
+                    agents_path,
+                    f"persona '{persona}': command '{program}' ({binding.label}) "
+                    + ("is not an executable file" if "/" in program else "is not on PATH"),
+                    where,
+                )
+            )
+    if problems:
+        raise InputError(problems)
+
+
+def _executable(program: str) -> bool:
+    if "/" in program:
+        path = Path(program)
+        return path.is_file() and os.access(path, os.X_OK)
+    return shutil.which(program) is not None
+
+
+def decisions_of(scenario: Scenario) -> list[Decision]:
+    return [c.decision for c in scenario.checkin if c.decision is not None]
+
+
+@contextlib.contextmanager
+def run_log(folder: Path) -> Iterator[None]:
+    """Process management is logged to ``run.log`` in the run folder, and nowhere else."""
+    from loguru import logger
+
+    logger.remove()
+    sink = logger.add(
+        folder / "run.log",
+        level="DEBUG",
+        format="{time:YYYY-MM-DD HH:mm:ss.SSS} {level: <7} {message}",
+        enqueue=False,
+    )
+    try:
+        yield
+    finally:
+        logger.remove(sink)
+
+
+def run_live(
+    plan: Plan,
+    bindings: dict[str, Binding],
+    settings: RunSettings,
+    templates: TemplateLibrary,
+    folder: Path,
+    *,
+    here: Path,
+    workdir: Path,
+    approver: Callable[[Decision], bool] | None,
+    live_sinks: tuple[Callable[[Event], None], ...] = (),
+    views: tuple[Callable[[Event], None], ...] = (),
+    on_change: Callable[[object], None] | None = None,
+) -> LiveRun:
+    """Run ``plan`` (already on the seconds clock) with real agents, writing into ``folder``.
+
+    ``live_sinks`` see each event as it happens (a progress line); ``views`` see the
+    finished stream, with measured durations (a summary).
+    """
+    from loguru import logger
+
+    from rolecall.files import atomic_writer, write_text_atomic
+    from rolecall.live.backend import LiveBackend
+    from rolecall.live.measured import measured
+    from rolecall.render.html import HtmlPage
+
+    folder.mkdir(parents=True, exist_ok=True)
+    backend = LiveBackend(
+        plan,
+        bindings,
+        templates,
+        folder,
+        workdir,
+        stagger=float(settings.stagger),
+        concurrency=settings.concurrency,
+        here=here,
+        on_change=on_change,
+    )
+    events_file = folder / "events.jsonl"
+    # Line-buffered: every event reaches the file as it is written, so a killed run keeps all of them.
+    with run_log(folder), events_file.open("w", encoding="utf-8", buffering=1) as handle:
+        logger.info("live run of '{}' with cast '{}' in {}", plan.scenario.name, plan.cast.name, workdir.resolve())
+        for persona, binding in bindings.items():
+            logger.info("{}: {} {}", persona, binding.label, json.dumps(list(binding.command)))
+        journal = JsonlSink(handle)
+        try:
+            kept: list[Event] = []
+            final = Coordinator(plan, backend, approver).run(journal, kept.append, *live_sinks)
+        except KeyboardInterrupt:
+            backend.stop_all("the run was interrupted")
+            logger.warning("interrupted: events.jsonl holds the run up to its last event")
+            raise
+        logger.info("finished: {} ({})", final.outcome, final.reason)
+    # The views are built from the finished stream, whose durations are measured (see rolecall.live.measured).
+    stream = measured(kept)
+    with atomic_writer(events_file) as handle:
+        sink = JsonlSink(handle)
+        for event in stream:
+            sink(event)
+    page = HtmlPage(templates)
+    for event in stream:
+        page(event)
+        for view in views:
+            view(event)
+    write_text_atomic(folder / "transcript.md", page.transcript.text())
+    write_text_atomic(folder / "transcript.html", page.text())
+    written = (events_file, folder / "transcript.md", folder / "transcript.html")
+    return LiveRun(plan, final, folder, written)
+
+
+def planned_live(plan: Plan, retries: int | None) -> Plan:
+    """``plan`` again on the seconds clock (see :func:`live_scenario`)."""
+    return replace(build_plan(live_scenario(plan.scenario, retries), plan.cast), source=plan.source)
