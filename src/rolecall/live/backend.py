@@ -282,6 +282,10 @@ class LiveBackend:
         }
         answers = self.folder / "answers"
         (answers / f"{run.name}.md").write_text(answer.text, encoding="utf-8")
+        report = parse_report(answer.text)
+        if report.found:
+            parsed = {"kind": report.kind, "sections": report.sections, "missing": list(report.missing)}
+            (answers / f"{run.name}.report.json").write_text(json.dumps(parsed, indent=2) + "\n", encoding="utf-8")
         with (self.folder / "activities.jsonl").open("a", encoding="utf-8") as handle:
             handle.write(json.dumps(record, sort_keys=True) + "\n")
         state = "ok" if outcome.ok else f"failed: {outcome.reason}"

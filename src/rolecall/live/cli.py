@@ -27,7 +27,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from rolecall.live.agents import agents_from_document, default_agents_file, resolve_agents
     from rolecall.live.approvals import approver_for
     from rolecall.live.progress import Progress
-    from rolecall.live.run import check_commands, planned_live, run_live, stamp
+    from rolecall.live.run import agent_totals, check_commands, planned_live, run_live, stamp
     from rolecall.render.summary import SummaryBuilder
     from rolecall.roles import resolve_cast
 
@@ -100,7 +100,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     finally:
         if progress is not None:
             progress.close()
-    _out(summary.text() + "Written:    " + ", ".join(map(str, run.written)) + "\n")
+    _out(summary.text() + agent_totals(folder) + "Written:    " + ", ".join(map(str, run.written)) + "\n")
     _out(f"Run folder: {folder} (prompts/, output/, answers/, activities.jsonl, run.log)\n")
     return 0 if run.completed else 1
 

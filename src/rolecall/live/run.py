@@ -211,3 +211,25 @@ def run_live(
 def planned_live(plan: Plan, retries: int | None) -> Plan:
     """``plan`` again on the seconds clock (see :func:`live_scenario`)."""
     return replace(build_plan(live_scenario(plan.scenario, retries), plan.cast), source=plan.source)
+
+
+def agent_totals(folder: Path) -> str:
+    """One line on what the agents cost: activities, seconds, and the cost and tokens they reported."""
+    path = folder / "activities.jsonl"
+    try:
+        records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    except (OSError, ValueError):
+        return ""
+    seconds = sum(float(r.get("seconds") or 0) for r in records)
+    costs = [float(r["cost_usd"]) for r in records if isinstance(r.get("cost_usd"), int | float)]
+    tokens_in = sum(int(r["input_tokens"]) for r in records if isinstance(r.get("input_tokens"), int))
+    tokens_out = sum(int(r["output_tokens"]) for r in records if isinstance(r.get("output_tokens"), int))
+    stopped = sum(1 for r in records if r.get("stopped"))
+    parts = [f"{len(records)} activities", f"{seconds:.1f}s of agent time"]
+    if stopped:
+        parts.append(f"{stopped} stopped by a limit")
+    if costs:
+        parts.append(f"cost ${sum(costs):.4f} (as reported by {len(costs)} of them)")
+    if tokens_in or tokens_out:
+        parts.append(f"tokens {tokens_in:,} in / {tokens_out:,} out")
+    return "Agents:     " + ", ".join(parts) + "\n"
