@@ -20,12 +20,12 @@ from rolecall.errors import UsageError
 from rolecall.events import Event, JsonlSink, RunFinished, Sink
 from rolecall.handoffs import TemplateLibrary
 from rolecall.orchestrator import Coordinator, Plan, Scenario, build_plan
-from rolecall.policies import Policy
-from rolecall.policies.check import CheckResult, check_events, check_plan
 from rolecall.roles import Cast, resolve_cast
 
 if TYPE_CHECKING:
     from rolecall.backends import Backend
+    from rolecall.policies import Policy
+    from rolecall.policies.check import CheckResult
 
 __all__ = ["CastRef", "CheckTarget", "Replay", "ScenarioRef", "TemplatesRef", "check", "replay"]
 
@@ -157,6 +157,7 @@ def check(
     result is asked for a finding's line or excerpt, with ``templates``.
     """
     from rolecall.files import collect_targets, default_policies, load_policies
+    from rolecall.policies import Policy
 
     library = _templates(templates)
     if policies is None:
@@ -182,6 +183,9 @@ def _check(
     cast: Cast | None,
     backend: Backend | None,
 ) -> CheckResult:
+    # Imported here: a replay never loads the policy engine.
+    from rolecall.policies.check import check_events, check_plan
+
     if isinstance(target, Replay):
         if not target.events:
             raise UsageError("a replay checked needs its events; replay with keep_events=True")

@@ -9,42 +9,45 @@ never load the coordinator.
 
 from __future__ import annotations
 
-from rolecall.events.codec import JsonlSink, dump_events, event_adapter, event_line, load_events
-from rolecall.events.ids import CapabilityId, Handle, Identifier
-from rolecall.events.sink import Sink, fan_out
-from rolecall.events.stream_check import RunStartedCheck, StreamCheck, check_stream
-from rolecall.events.types import (
-    ASSIGN_REASONS,
-    OUTCOMES,
-    AssignReason,
-    CheckInHeld,
-    DecisionMade,
-    DecisionOptionView,
-    Escalation,
-    Event,
-    EventBase,
-    GateChecked,
-    GateVerdict,
-    Handoff,
-    Outcome,
-    PersonaView,
-    PhaseFinished,
-    PhaseGateOpened,
-    PhaseStarted,
-    Redirect,
-    ReviewRound,
-    RunFinished,
-    RunStarted,
-    TaskAssigned,
-    TaskFailed,
-    TaskFinished,
-    TaskSkipped,
-    TaskStarted,
-    TaskSubmitted,
-    TaskUnreached,
-    TaskView,
-    Violation,
-)
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from rolecall.events.codec import JsonlSink, dump_events, event_adapter, event_line, load_events
+    from rolecall.events.ids import CapabilityId, Handle, Identifier
+    from rolecall.events.sink import Sink, fan_out
+    from rolecall.events.stream_check import RunStartedCheck, StreamCheck, check_stream
+    from rolecall.events.types import (
+        ASSIGN_REASONS,
+        OUTCOMES,
+        AssignReason,
+        CheckInHeld,
+        DecisionMade,
+        DecisionOptionView,
+        Escalation,
+        Event,
+        EventBase,
+        GateChecked,
+        GateVerdict,
+        Handoff,
+        Outcome,
+        PersonaView,
+        PhaseFinished,
+        PhaseGateOpened,
+        PhaseStarted,
+        Redirect,
+        ReviewRound,
+        RunFinished,
+        RunStarted,
+        TaskAssigned,
+        TaskFailed,
+        TaskFinished,
+        TaskSkipped,
+        TaskStarted,
+        TaskSubmitted,
+        TaskUnreached,
+        TaskView,
+        Violation,
+    )
 
 __all__ = [
     "ASSIGN_REASONS",
@@ -91,3 +94,62 @@ __all__ = [
     "fan_out",
     "load_events",
 ]
+
+_WHERE = {
+    "ASSIGN_REASONS": "rolecall.events.types",
+    "AssignReason": "rolecall.events.types",
+    "CapabilityId": "rolecall.events.ids",
+    "CheckInHeld": "rolecall.events.types",
+    "DecisionMade": "rolecall.events.types",
+    "DecisionOptionView": "rolecall.events.types",
+    "Escalation": "rolecall.events.types",
+    "Event": "rolecall.events.types",
+    "EventBase": "rolecall.events.types",
+    "GateChecked": "rolecall.events.types",
+    "GateVerdict": "rolecall.events.types",
+    "Handle": "rolecall.events.ids",
+    "Handoff": "rolecall.events.types",
+    "Identifier": "rolecall.events.ids",
+    "JsonlSink": "rolecall.events.codec",
+    "OUTCOMES": "rolecall.events.types",
+    "Outcome": "rolecall.events.types",
+    "PersonaView": "rolecall.events.types",
+    "PhaseFinished": "rolecall.events.types",
+    "PhaseGateOpened": "rolecall.events.types",
+    "PhaseStarted": "rolecall.events.types",
+    "Redirect": "rolecall.events.types",
+    "ReviewRound": "rolecall.events.types",
+    "RunFinished": "rolecall.events.types",
+    "RunStarted": "rolecall.events.types",
+    "RunStartedCheck": "rolecall.events.stream_check",
+    "Sink": "rolecall.events.sink",
+    "StreamCheck": "rolecall.events.stream_check",
+    "TaskAssigned": "rolecall.events.types",
+    "TaskFailed": "rolecall.events.types",
+    "TaskFinished": "rolecall.events.types",
+    "TaskSkipped": "rolecall.events.types",
+    "TaskStarted": "rolecall.events.types",
+    "TaskSubmitted": "rolecall.events.types",
+    "TaskUnreached": "rolecall.events.types",
+    "TaskView": "rolecall.events.types",
+    "Violation": "rolecall.events.types",
+    "check_stream": "rolecall.events.stream_check",
+    "dump_events": "rolecall.events.codec",
+    "event_adapter": "rolecall.events.codec",
+    "event_line": "rolecall.events.codec",
+    "fan_out": "rolecall.events.sink",
+    "load_events": "rolecall.events.codec",
+}
+
+
+def __getattr__(name: str) -> Any:
+    # Imported on first use: rolecall.events.ids is what file models need, and it must not
+    # pay for building the event types and their validators.
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'rolecall.events' has no attribute '{name}'")
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value

@@ -19,7 +19,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rolecall._lazy import lazy_exports
-from rolecall.files.events import read_events
 from rolecall.files.reading import (
     MAX_FILE_BYTES,
     MAX_LINE_BYTES,
@@ -40,6 +39,7 @@ from rolecall.files.writing import (
 
 if TYPE_CHECKING:
     from rolecall.files.casts import load_cast
+    from rolecall.files.events import read_events
     from rolecall.files.policies import default_policies, load_policies, load_policy
     from rolecall.files.scenarios import load_scenario, plan_file
     from rolecall.files.targets import collect_targets, default_targets
@@ -72,6 +72,7 @@ __all__ = [
 ]
 
 _LOADERS = {
+    "read_events": "rolecall.files.events",
     "load_cast": "rolecall.files.casts",
     "default_policies": "rolecall.files.policies",
     "load_policies": "rolecall.files.policies",

@@ -15,10 +15,10 @@ from rolecall.roles.catalogue import Capability, CastManifest
 from rolecall.roles.loader import cast_from_documents
 from rolecall.roles.persona import NeverJob, OwnedCapability, Persona, PersonaKind, Prose
 from rolecall.roles.registry import DEFAULT_CAST, cast_folder, resolve_cast, shipped_casts
-from rolecall.roles.routing import CapabilityMatch, Route, route
 
 if TYPE_CHECKING:
     from rolecall.files.casts import load_cast
+    from rolecall.roles.routing import CapabilityMatch, Route, route
 
 __all__ = [
     "DEFAULT_CAST",
@@ -41,4 +41,12 @@ __all__ = [
 ]
 
 
-__getattr__ = lazy_exports("rolecall.roles", {"load_cast": "rolecall.files.casts"}, globals())
+# Routing builds keyword indexes and word tables that listing or loading a cast never needs.
+_WHERE = {
+    "load_cast": "rolecall.files.casts",
+    "CapabilityMatch": "rolecall.roles.routing",
+    "Route": "rolecall.roles.routing",
+    "route": "rolecall.roles.routing",
+}
+
+__getattr__ = lazy_exports("rolecall.roles", _WHERE, globals())

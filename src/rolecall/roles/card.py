@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rolecall.roles.cast import Cast
 from rolecall.roles.persona import Persona
-from rolecall.roles.routing import Route
+
+if TYPE_CHECKING:
+    from rolecall.roles.routing import Route
 
 __all__ = ["cast_table", "persona_card", "route_text"]
 
