@@ -11,6 +11,10 @@ from rolecall.files.reading import iter_lines
 __all__ = ["read_events"]
 
 
+MAX_EVENT_LINE = 512 * 1024 * 1024
+"""``run_started`` carries the whole plan: about 200 bytes a task, 20 MB at 100k tasks."""
+
+
 def read_events(path: Path, partial: bool = False) -> list[Event]:
     """The events of ``path``: every bad line and every inconsistency (with its line) is an InputError.
 
@@ -20,7 +24,7 @@ def read_events(path: Path, partial: bool = False) -> list[Event]:
     def templates_parse(event: RunStarted, line: int) -> list[Problem]:
         return _persona_template_problems(event, line, path)
 
-    return load_events(iter_lines(path, what="events.jsonl file"), path, templates_parse, partial)
+    return load_events(iter_lines(path, what="events.jsonl file", limit=MAX_EVENT_LINE), path, templates_parse, partial)
 
 
 def _persona_template_problems(event: RunStarted, line: int, path: Path) -> list[Problem]:

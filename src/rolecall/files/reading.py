@@ -120,7 +120,7 @@ def read_stdin(limit: int = MAX_FILE_BYTES) -> str:
     return decode(data, Path("<stdin>"))
 
 
-def iter_lines(path: Path, *, what: str = "file") -> Iterator[tuple[int, str]]:
+def iter_lines(path: Path, *, what: str = "file", limit: int = MAX_LINE_BYTES) -> Iterator[tuple[int, str]]:
     """``(line number, text)`` of each line, streamed; each line held to UTF-8 and a size limit."""
     _check_regular(path, what)
     try:
@@ -131,14 +131,14 @@ def iter_lines(path: Path, *, what: str = "file") -> Iterator[tuple[int, str]]:
         number = 0
         while True:
             try:
-                raw = handle.readline(MAX_LINE_BYTES + 1)
+                raw = handle.readline(limit + 1)
             except OSError as exc:
                 raise InputError.single(path, os_reason(exc), line=number + 1) from None
             if not raw:
                 return
             number += 1
-            if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
-                raise InputError.single(path, f"line longer than {MAX_LINE_BYTES // (1024 * 1024)} MiB", line=number)
+            if len(raw) > limit and not raw.endswith(b"\n"):
+                raise InputError.single(path, f"line longer than {limit // (1024 * 1024)} MiB", line=number)
             try:
                 yield number, raw.decode("utf-8")
             except UnicodeDecodeError as exc:
