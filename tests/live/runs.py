@@ -67,6 +67,10 @@ class Live:
 
 def run_live(capsys: pytest.CaptureFixture[str], tmp_path: Path, *args: str | Path, scenario: Path = SCENARIO) -> Live:
     folder = tmp_path / "run"
+    n = 1
+    while folder.exists():  # a run folder is never reused: each run of a test gets its own
+        n += 1
+        folder = tmp_path / f"run-{n}"
     code = cli.main(["run", str(scenario), "--live", "-o", str(folder), *map(str, args)])
     captured = capsys.readouterr()
     return Live(code, captured.out, captured.err, folder)

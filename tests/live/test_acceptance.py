@@ -36,7 +36,7 @@ def test_a_binding_to_a_missing_command_is_exit_2_before_anything_starts(cli: Cl
     folder = tmp_path / "run"
     result = cli("run", "scenarios/rest-api-delegation.toml", "--live", "--agents", agents, "-o", folder, cwd=ROOT)
     assert result.code == 2
-    assert "persona 'planner': command 'gemini-not-installed'" in result.err
+    assert "command 'gemini-not-installed' is not on PATH; needed by persona 'planner'" in result.err
     assert not folder.exists()
 
 

@@ -181,7 +181,8 @@ def test_a_missing_command_is_exit_2_naming_persona_and_command_before_anything_
     agents = agents_file(tmp_path, agents={"planner": 'command = ["no-such-agent-cli", "-p"]\n'})
     live = run_live(capsys, tmp_path, "--agents", agents)
     assert live.code == 2
-    assert "persona 'planner': command 'no-such-agent-cli'" in live.err and "not on PATH" in live.err
+    assert "agents.toml:12: agent.planner.command[0]: command 'no-such-agent-cli' is not on PATH; " in live.err
+    assert "needed by persona 'planner'" in live.err
     assert not live.folder.exists()
 
 
@@ -205,7 +206,8 @@ def test_agents_file_problems_are_reported_together_with_lines(
     assert "no persona 'planer' in the cast; did you mean 'planner'?" in live.err
     assert "the ollama preset needs a model" in live.err
     assert "unknown placeholder {promt_file}" in live.err
-    assert "3 problems found" in live.err
+    assert "command 'claude' (the claude preset) is not on PATH" in live.err  # reported with the rest
+    assert "4 problems found" in live.err
 
 
 def test_run_without_live_explains_itself(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
@@ -305,3 +307,93 @@ def test_terminal_answers() -> None:
     assert "Ship it?" in shown.getvalue() and "ship: Ship (recommended)" in shown.getvalue()
     assert ask_on_terminal(io.StringIO("no\n"), io.StringIO())(decision) is False
     assert ask_on_terminal(io.StringIO(""), io.StringIO())(decision) is False
+
+
+def test_an_escalated_task_may_write_its_own_files(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """The orchestrator taking over the design writes the design's files: its task, not a crossing."""
+    agents = agents_file(tmp_path, agents={"planner": agent_table("claude", ("crash",))})
+    live = run_live(capsys, tmp_path, "--agents", agents)
+    assert live.code == 0, live.err
+    assert [e.kind for e in live.events if e.kind in ("escalation", "violation")] == ["escalation"]
+    assert (live.folder / "workdir" / "docs" / "design" / "health.md").is_file()
+
+
+def test_sigterm_stops_the_agents_with_the_run(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+    import time
+
+    agents = agents_file(tmp_path, agents={"planner": agent_table("claude", ("hang",))})
+    folder = tmp_path / "run"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "rolecall", "run", str(SCENARIO), "--live", "--agents", str(agents), "-o", str(folder)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 20
+    while not (folder / "run.log").is_file() or "(pid" not in (folder / "run.log").read_text(encoding="utf-8"):
+        assert time.monotonic() < deadline, "the agent never started"
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=20)
+    assert proc.returncode == 128 + signal.SIGTERM
+    assert "every agent was stopped" in err
+    time.sleep(0.2)
+    assert all(_group_gone(pid) for pid in _pids(folder))
+
+
+def test_a_run_folder_is_never_reused(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    from rolecall import cli
+
+    first = run_live(capsys, tmp_path, "--agents", agents_file(tmp_path))
+    assert first.code == 0
+    again = cli.main(
+        ["run", str(SCENARIO), "--live", "--agents", str(tmp_path / "agents.toml"), "-o", str(first.folder)]
+    )
+    assert again == 2 and "already holds files" in capsys.readouterr().err
+
+
+def test_two_default_run_folders_of_one_second_do_not_collide(tmp_path: Path) -> None:
+    from rolecall.live.cli import _claim
+
+    first = _claim(tmp_path / "runs" / "demo-20261129-210000", fixed=False)
+    second = _claim(tmp_path / "runs" / "demo-20261129-210000", fixed=False)
+    assert first.name == "demo-20261129-210000" and second.name == "demo-20261129-210000-2"
+
+
+def test_output_beyond_the_cap_is_not_kept(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    agents = agents_file(tmp_path, agents={"implementer": agent_table("claude", ("flood",)) + 'output_cap = "64KB"\n'})
+    live = run_live(capsys, tmp_path, "--agents", agents)
+    flooded = next((live.folder / "output").glob("*-implementer.stdout"))
+    assert flooded.stat().st_size <= 64 * 1024
+
+
+def test_agents_file_values_a_user_gets_wrong(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = tmp_path / "agents.toml"
+    path.write_text(
+        '[run]\nstagger = "5 minutes"\nworkdir = "{nope}/x"\n\n[defaults]\ncommand = "claude -p"\n'
+        'env = { X = "{bogus}" }\n',
+        encoding="utf-8",
+    )
+    live = run_live(capsys, tmp_path, "--agents", path)
+    assert live.code == 2
+    assert "agents.toml:2: run.stagger: '5 minutes' is not a duration" in live.err
+    assert "agents.toml:3: run.workdir: unknown placeholder {nope}" in live.err
+    assert (
+        'agents.toml:6: defaults.command: a command is a list of arguments, never a shell line; write ["claude", "-p"]'
+        in (live.err)
+    )
+    path.write_text('[defaults]\npreset = "claude"\nenv = { X = "{bogus}" }\n', encoding="utf-8")
+    live = run_live(capsys, tmp_path, "--agents", path)
+    assert "agents.toml:3: defaults.env.X: unknown placeholder {bogus}" in live.err
+    assert "the claude preset) is not on PATH; needed by personas 'orchestrator', 'planner'" in live.err
+    assert "Traceback" not in live.err
+
+
+def test_approve_values_are_checked(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    live = run_live(capsys, tmp_path, "--agents", agents_file(tmp_path), "--approve", "maybe")
+    assert live.code == 2 and "expected yes, no or a file" in live.err
+    scenario = _with_decision(tmp_path)
+    live = run_live(capsys, tmp_path, "--agents", agents_file(tmp_path), "--approve", "YES", scenario=scenario)
+    assert live.code == 0, live.err

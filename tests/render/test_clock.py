@@ -75,8 +75,9 @@ def test_the_start_line_names_the_start_in_utc_or_says_nothing_for_a_replay(tmp_
     start = next(e for e in short_run(tmp_path) if isinstance(e, ev.RunStarted))
     assert live_start(start) == SAID
     assert live_start(dataclasses.replace(start, wall_start="2026-11-29T22:03:05+01:00")) == SAID
+    # A scenario frozen from a live run replays in seconds, with no wall-clock start.
     assert live_start(dataclasses.replace(start, wall_start="")) == (
-        "Live run; times are elapsed wall-clock time (h:mm:ss)"
+        "Times are seconds (h:mm:ss), as measured in the live run the scenario was frozen from"
     )
     assert live_start(dataclasses.replace(start, clock="minutes", wall_start="")) == ""
 

@@ -11,7 +11,10 @@ folder). :func:`resolve_agents` checks the file against the cast and returns one
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +26,7 @@ from rolecall._messages import did_you_mean
 from rolecall._model import FileModel, Identifier, Text
 from rolecall._toml import TomlDocument
 from rolecall.errors import InputError, Problem
-from rolecall.live.presets import PLACEHOLDERS, PRESETS, OutputFormat, PresetName, placeholders_in
+from rolecall.live.presets import PLACEHOLDERS, PRESETS, OutputFormat, PresetName, expand, placeholders_in
 
 _ProblemFn = Callable[[str, str], Problem]
 
@@ -71,6 +74,33 @@ Seconds = Annotated[
 ]
 """A wall-clock duration in seconds (live runs measure real time, replays virtual minutes)."""
 
+Pause = Annotated[
+    float,
+    BeforeValidator(_parse_seconds),
+    Field(ge=0, le=3600),
+    WithJsonSchema(
+        {
+            "anyOf": [{"type": "number", "minimum": 0}, {"type": "string"}],
+            "description": "Wall-clock seconds, 0 for none: 2, '2s', '0.5s'.",
+        }
+    ),
+]
+"""A pause that may be zero (the launch stagger)."""
+
+
+def _argument_list(value: object) -> object:
+    if isinstance(value, str):
+        import shlex
+
+        try:
+            words = shlex.split(value)
+        except ValueError:
+            words = value.split()
+        suggestion = "[" + ", ".join(f'"{w}"' for w in words) + "]"
+        raise ValueError(f"a command is a list of arguments, never a shell line; write {suggestion}")
+    return value
+
+
 Bytes = Annotated[
     int,
     BeforeValidator(_parse_bytes),
@@ -85,7 +115,7 @@ class AgentSettings(FileModel):
     """How one persona's agent is started and watched; unset fields come from ``[defaults]``."""
 
     preset: PresetName | None = Field(default=None, description="A known agent CLI: its command and output format.")
-    command: tuple[Text, ...] | None = Field(
+    command: Annotated[tuple[Text, ...] | None, BeforeValidator(_argument_list)] = Field(
         default=None,
         min_length=1,
         description="An argument list (never run through a shell). Placeholders: {prompt_file}, {system_file}, "
@@ -117,10 +147,18 @@ class AgentSettings(FileModel):
         return self
 
 
+def _workdir(value: object) -> object:
+    if isinstance(value, str):
+        unknown = placeholders_in(value) - {"run"}
+        if unknown:
+            raise ValueError(f"unknown placeholder {{{sorted(unknown)[0]}}}; a working folder may use only {{run}}")
+    return value
+
+
 class RunSettings(FileModel):
     """What belongs to the live run as a whole."""
 
-    stagger: Seconds | Literal[0] = Field(
+    stagger: Pause = Field(
         default=2.0,
         description="Seconds between two agent launches: CLI agents started together race on their shared "
         "config files (Claude Code's ~/.claude.json, Gemini CLI's projects.json).",
@@ -133,7 +171,7 @@ class RunSettings(FileModel):
         description="Attempts a persona gets again after a failure before the fallback chain; "
         "default: the scenario's max_attempts - 1.",
     )
-    workdir: str = Field(
+    workdir: Annotated[str, BeforeValidator(_workdir)] = Field(
         default=".",
         description="The folder agents work in, relative to the folder rolecall runs in; '{run}/workdir' "
         "is a fresh folder inside the run folder.",
@@ -176,9 +214,14 @@ def agents_from_document(doc: TomlDocument) -> AgentsFile:
 
 
 def resolve_agents(
-    agents: AgentsFile, personas: Mapping[str, str], doc: TomlDocument | None = None
+    agents: AgentsFile, personas: Mapping[str, str], doc: TomlDocument | None = None, here: Path | None = None
 ) -> dict[str, Binding]:
-    """One binding per persona of the cast (``personas``: id -> name); every problem raised together."""
+    """One binding per persona of the cast (``personas``: id -> name); every problem raised together.
+
+    With ``here`` (the agents file's folder, for ``{here}``), every command must
+    also be installed: a program that is not, is one problem naming it and the
+    personas that need it, at the line that binds them.
+    """
 
     def problem(message: str, field: str) -> Problem:
         return doc.problem(message, field) if doc is not None else Problem(None, message, field)
@@ -196,9 +239,44 @@ def resolve_agents(
         binding = _bind(persona_id, defaults, own, where, problem, problems)
         if binding is not None:
             bindings[persona_id] = binding
+    if here is not None:
+        problems += _missing_programs(agents, bindings, here, problem)
     if problems:
-        raise InputError(problems)
+        raise InputError(list(dict.fromkeys(problems)))  # a [defaults] mistake is said once, not per persona
     return bindings
+
+
+def _missing_programs(
+    agents: AgentsFile, bindings: Mapping[str, Binding], here: Path, problem: _ProblemFn
+) -> list[Problem]:
+    needed: dict[tuple[str, str, str], list[str]] = {}
+    values = {"prompt_file": "", "system_file": "", "workdir": "", "python": sys.executable, "here": str(here)}
+    for persona, binding in bindings.items():
+        try:
+            program = expand(binding.command[:1], {**values, "model": binding.model})[0]
+        except ValueError:
+            continue  # already reported as a placeholder problem
+        if _installed(program):
+            continue
+        own = agents.agent.get(persona)
+        table = f"agent.{persona}" if own is not None and (own.preset or own.command) else "defaults"
+        field = f"{table}.command[0]" if binding.label == "command" else f"{table}.preset"
+        needed.setdefault((program, binding.label, field), []).append(persona)
+    out: list[Problem] = []
+    for (program, label, field), personas in needed.items():
+        what = "is not an executable file" if "/" in program else "is not on PATH"
+        via = "" if label == "command" else f" (the {label} preset)"
+        who = ", ".join(f"'{p}'" for p in personas)
+        noun = "persona" if len(personas) == 1 else "personas"
+        out.append(problem(f"command '{program}'{via} {what}; needed by {noun} {who}", field))
+    return out
+
+
+def _installed(program: str) -> bool:
+    if "/" in program:
+        path = Path(program)
+        return path.is_file() and os.access(path, os.X_OK)
+    return shutil.which(program) is not None
 
 
 def _bind(
@@ -241,6 +319,17 @@ def _bind(
         )
     if len(problems) > before:
         return None
+    env_values = {**(defaults.env or {}), **((own.env if own is not None else None) or {})}
+    for key, value in env_values.items():
+        unknown = placeholders_in(value) - PLACEHOLDERS
+        if unknown:
+            known = ", ".join(f"{{{p}}}" for p in sorted(PLACEHOLDERS))
+            where_env = (
+                f"agent.{persona_id}.env.{key}"
+                if own is not None and own.env and key in own.env
+                else (f"defaults.env.{key}")
+            )
+            problems.append(problem(f"unknown placeholder {{{sorted(unknown)[0]}}}; known: {known}", where_env))
     env_own = own.env if own is not None and own.env is not None else None
     env = {**dict(preset.env if preset is not None else ()), **(defaults.env or {}), **(env_own or {})}
     output = pick("output") or (preset.output if preset is not None else "text")

@@ -25,14 +25,17 @@ Approver = Callable[[Decision], bool]
 def approver_for(option: str | None, scenario: Scenario, interactive: bool) -> Approver | None:
     """The approver a run uses; ``None`` when the scenario has no decision to answer."""
     decisions = [c.decision for c in scenario.checkin if c.decision is not None]
+    word = option.strip().lower() if option is not None else None
+    if word in ("yes", "no"):
+        answer = word == "yes"
+        return (lambda _decision: answer) if decisions else None
+    if option is not None:
+        if not Path(option).exists():
+            raise UsageError(f"--approve {option!r}: expected yes, no or a file of decision-id = true|false")
+        answers = _answers_file(Path(option), decisions)  # checked even when no decision needs it
+        return (lambda decision: answers[decision.id]) if decisions else None
     if not decisions:
         return None
-    if option in ("yes", "no"):
-        answer = option == "yes"
-        return lambda _decision: answer
-    if option is not None:
-        answers = _answers_file(Path(option), decisions)
-        return lambda decision: answers[decision.id]
     if not interactive:
         listed = ", ".join(d.id for d in decisions)
         raise UsageError(

@@ -288,8 +288,9 @@ class LiveBackend:
             (answers / f"{run.name}.report.json").write_text(json.dumps(parsed, indent=2) + "\n", encoding="utf-8")
         with (self.folder / "activities.jsonl").open("a", encoding="utf-8") as handle:
             handle.write(json.dumps(record, sort_keys=True) + "\n")
-        state = "ok" if outcome.ok else f"failed: {outcome.reason}"
-        logger.info("{}: ended after {:.1f}s, exit {}, {}", run.name, ended.seconds, ended.exit_code, state)
+        state = "answer accepted" if outcome.ok else f"failed: {outcome.reason}"
+        how = f"exit {ended.exit_code}" if ended.exit_code is not None else f"stopped: {ended.stopped}"
+        logger.info("{}: ended after {:.1f}s, {}, {}", run.name, ended.seconds, how, state)
 
 
 class _NotStarted:

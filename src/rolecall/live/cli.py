@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
 from pathlib import Path
 from typing import Any
@@ -27,7 +28,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from rolecall.live.agents import agents_from_document, default_agents_file, resolve_agents
     from rolecall.live.approvals import approver_for
     from rolecall.live.progress import Progress
-    from rolecall.live.run import agent_totals, check_commands, planned_live, run_live, stamp
+    from rolecall.live.run import agent_totals, planned_live, run_live, stamp
     from rolecall.render.summary import SummaryBuilder
     from rolecall.roles import resolve_cast
 
@@ -40,16 +41,18 @@ def _cmd_run(args: argparse.Namespace) -> int:
     agents_path = Path(args.agents) if args.agents else default_agents_file()
     if not is_file(agents_path):
         where = "--agents" if args.agents else "the default agents file"
-        raise UsageError(f"{where} {agents_path} does not exist: bind each persona to a command there (docs/live.md)")
+        what = "is a folder, not an agents file" if is_dir(agents_path) else "does not exist"
+        raise UsageError(f"{where} {agents_path} {what}: bind each persona to a command there (docs/live.md)")
     folder = Path(args.output) if args.output else Path("runs") / f"{scenario_path.stem}-{stamp()}"
     check_output_dir(folder, "output")
+    if args.output and is_dir(folder) and any(folder.iterdir()):
+        raise UsageError(f"-o {folder} already holds files: a run folder is never reused, choose a new one")
     templates = load_templates(Path(args.templates) if args.templates else None)
     plan = plan_file(scenario_path, resolve_cast(args.cast) if args.cast else None)
     doc = read_toml(agents_path)
     agents = agents_from_document(doc)
-    bindings = resolve_agents(agents, {p.id: p.name for p in plan.cast}, doc)
     here = agents_path.parent
-    check_commands(bindings, agents_path, here)
+    bindings = resolve_agents(agents, {p.id: p.name for p in plan.cast}, doc, here)
     workdir_text = args.workdir or agents.run.workdir
     in_run = "{run}" in workdir_text
     workdir = Path(workdir_text.replace("{run}", str(folder)))
@@ -60,7 +63,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
     approver = approver_for(args.approve, plan.scenario, interactive=sys.stdin.isatty())
     show = sys.stderr.isatty() and not args.quiet
     progress = Progress(len(plan.tasks)) if show else None
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = _claim(folder, fixed=bool(args.output))
+    workdir = Path(workdir_text.replace("{run}", str(folder)))
     workdir.mkdir(parents=True, exist_ok=True)
     record = {
         "format": 1,
@@ -75,6 +79,14 @@ def _cmd_run(args: argparse.Namespace) -> int:
     write_text_atomic(folder / "scenario.toml", read_text(scenario_path, what="scenario file"))
     write_text_atomic(folder / "agents.toml", read_text(agents_path, what="agents file"))
     summary = SummaryBuilder()
+    received: list[int] = []
+
+    def stop(signum: int, _frame: object) -> None:
+        received.append(signum)
+        raise KeyboardInterrupt
+
+    # A CI runner stops a job with SIGTERM: the agents must stop with the run, as on Ctrl-C.
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGHUP)}
     try:
         run = run_live(
             plan,
@@ -96,13 +108,31 @@ def _cmd_run(args: argparse.Namespace) -> int:
             f"rolecall: interrupted; every agent was stopped and {folder / 'events.jsonl'} "
             "holds the run up to its last event\n"
         )
-        return EXIT_INTERRUPTED
+        return 128 + received[0] if received else EXIT_INTERRUPTED
     finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
         if progress is not None:
             progress.close()
     _out(summary.text() + agent_totals(folder) + "Written:    " + ", ".join(map(str, run.written)) + "\n")
     _out(f"Run folder: {folder} (prompts/, output/, answers/, activities.jsonl, run.log)\n")
     return 0 if run.completed else 1
+
+
+def _claim(folder: Path, fixed: bool) -> Path:
+    """Create the run folder; a default name already taken (two runs in one second) gets a suffix."""
+    if fixed:
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    for n in range(1, 1000):
+        candidate = folder if n == 1 else folder.with_name(f"{folder.name}-{n}")
+        try:
+            candidate.mkdir()
+        except FileExistsError:
+            continue
+        return candidate
+    raise UsageError(f"could not create a run folder beside {folder}: pass -o RUN_DIR")
 
 
 def _cmd_freeze(args: argparse.Namespace) -> int:

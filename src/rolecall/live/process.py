@@ -51,10 +51,11 @@ class Ended:
 class _Pump(threading.Thread):
     """Copies one pipe to a file, counting bytes and noting the time of the last output."""
 
-    def __init__(self, source: IO[bytes], sink: IO[bytes], on_line: Callable[[str], None] | None) -> None:
+    def __init__(self, source: IO[bytes], sink: IO[bytes], on_line: Callable[[str], None] | None, cap: int) -> None:
         super().__init__(daemon=True)
         self.source = source
         self.sink = sink
+        self.cap = cap
         self.on_line = on_line
         self.count = 0
         self.last = time.monotonic()
@@ -68,7 +69,11 @@ class _Pump(threading.Thread):
                 if not chunk:
                     break
                 self.last = time.monotonic()
+                room = self.cap - self.count
                 self.count += len(chunk)
+                if room <= 0:
+                    continue  # past the cap: drain the pipe so the agent never blocks, keep nothing more
+                chunk = chunk[:room]
                 self.sink.write(chunk)
                 self.sink.flush()
                 if self.on_line is not None:
@@ -131,8 +136,8 @@ class AgentProcess:
                 stdin_handle.close()
         assert self.popen.stdout is not None and self.popen.stderr is not None
         self._pumps = (
-            _Pump(self.popen.stdout, self._out, self._line if is_final is not None else None),
-            _Pump(self.popen.stderr, self._err, None),
+            _Pump(self.popen.stdout, self._out, self._line if is_final is not None else None, limits.output_cap),
+            _Pump(self.popen.stderr, self._err, None, limits.output_cap),
         )
         for pump in self._pumps:
             pump.start()

@@ -12,19 +12,14 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
-import shutil
-import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from rolecall.errors import InputError, Problem
 from rolecall.events import Event, JsonlSink, RunFinished
 from rolecall.handoffs import TemplateLibrary
 from rolecall.live.agents import Binding, RunSettings
-from rolecall.live.presets import expand
 from rolecall.orchestrator import Coordinator, Plan, Scenario, build_plan
 from rolecall.orchestrator.scenario import Decision
 
@@ -85,35 +80,6 @@ def live_scenario(scenario: Scenario, retries: int | None) -> Scenario:
     if scenario.gate is not None:
         update["gate"] = scenario.gate.model_copy(update={"time": 0})
     return scenario.model_copy(update=update)
-
-
-def check_commands(bindings: dict[str, Binding], agents_path: Path, here: Path) -> None:
-    """Every persona's command must exist before anything starts: one problem per persona whose does not."""
-    problems: list[Problem] = []
-    values = {"prompt_file": "", "system_file": "", "workdir": "", "model": "", "python": sys.executable}
-    values["here"] = str(here)
-    for persona, binding in bindings.items():
-        program = expand(binding.command[:1], {**values, "model": binding.model})[0]
-        found = _executable(program)
-        if not found:
-            where = f"agent.{persona}.command[0]" if binding.label == "command" else "preset"
-            problems.append(
-                Problem(
-                    agents_path,
-                    f"persona '{persona}': command '{program}' ({binding.label}) "
-                    + ("is not an executable file" if "/" in program else "is not on PATH"),
-                    where,
-                )
-            )
-    if problems:
-        raise InputError(problems)
-
-
-def _executable(program: str) -> bool:
-    if "/" in program:
-        path = Path(program)
-        return path.is_file() and os.access(path, os.X_OK)
-    return shutil.which(program) is not None
 
 
 def decisions_of(scenario: Scenario) -> list[Decision]:
@@ -224,7 +190,7 @@ def agent_totals(folder: Path) -> str:
     costs = [float(r["cost_usd"]) for r in records if isinstance(r.get("cost_usd"), int | float)]
     tokens_in = sum(int(r["input_tokens"]) for r in records if isinstance(r.get("input_tokens"), int))
     tokens_out = sum(int(r["output_tokens"]) for r in records if isinstance(r.get("output_tokens"), int))
-    stopped = sum(1 for r in records if r.get("stopped"))
+    stopped = sum(1 for r in records if r.get("stopped") and not r.get("ok"))
     parts = [f"{len(records)} activities", f"{seconds:.1f}s of agent time"]
     if stopped:
         parts.append(f"{stopped} stopped by a limit")

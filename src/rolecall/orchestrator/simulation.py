@@ -232,8 +232,11 @@ class Simulation(Tracker):
     def _crossed(self, i: int, act: Activity, files: tuple[str, ...]) -> bool:
         """Answer changes to files another persona's capability covers: a violation, a redirect and a handoff."""
         cast = self.plan.cast
+        task = self.plan.tasks[i]
         crossings: dict[str, list[str]] = {}
         for path in files:
+            if path in task.files or any(c.id == task.capability for c in cast.covering(path)):
+                continue  # the task's own files are the work of whoever performs it (a fallback too)
             capability = cast.crossing(act.persona, path)
             if capability is not None:
                 crossings.setdefault(capability.id, []).append(path)

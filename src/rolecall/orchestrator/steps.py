@@ -169,8 +169,9 @@ def boundary_crossed(tr: Tracker, i: int, persona: str, capability_id: str, file
     owners = cast.owners_of(capability_id)
     owner = owners[0].id if owners else cast.orchestrator.id
     listed = ", ".join(files)
-    subtasks = tuple(f"Review the change to {f}" for f in files)
-    redirected(tr, i, persona, owner, capability_id, f"Changes to {listed}", subtasks, f"changed {listed}")
+    subtasks = tuple(f"Review the change {persona} made to {f}" for f in files)
+    task = tr.plan.tasks[i]
+    redirected(tr, i, persona, owner, capability_id, task.summary, subtasks, f"changed {listed}")
 
 
 def redirected(

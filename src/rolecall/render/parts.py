@@ -61,7 +61,8 @@ def live_start(start: RunStarted) -> str:
         return ""
     how = "times are elapsed wall-clock time (h:mm:ss)"
     if not start.wall_start:
-        return f"Live run; {how}"
+        # A scenario frozen from a live run replays on the seconds clock, with no wall-clock start.
+        return "Times are seconds (h:mm:ss), as measured in the live run the scenario was frozen from"
     try:
         moment = datetime.fromisoformat(start.wall_start)
     except ValueError:

@@ -33,6 +33,7 @@ class SummaryBuilder:
         self.busy: dict[str, int] = {}
         self.done: dict[str, int] = {}
         self.tally = FiguresTally()
+        self.tally_events = 0
         # Dispatch on the event's class: one lookup per event, which matters at 100k tasks.
         self._on: dict[type, Callable[[Any], None]] = {
             TaskStarted: self._started,
@@ -45,6 +46,7 @@ class SummaryBuilder:
         }
 
     def __call__(self, event: Event) -> None:
+        self.tally_events += 1
         on = self._on.get(type(event))
         if on is not None:
             on(event)
@@ -71,8 +73,13 @@ class SummaryBuilder:
 
     def text(self) -> str:
         start, verdict, final, figures = self.start, self.verdict, self.final, self.tally.figures()
-        if start is None or final is None or figures is None:
-            return "incomplete event stream: no run_started or run_finished event\n"
+        if start is None:
+            return "incomplete event stream: no run_started event\n"
+        if final is None or figures is None:
+            return (
+                f"{start.title} ({start.scenario}), cast {start.cast}: the run did not finish "
+                f"(no run_finished event; {self.tally_events} events)\n"
+            )
         lines = [f"{start.title} ({start.scenario}), cast {start.cast}, {start.mode} mode"]
         live = live_start(start)
         if live:
