@@ -173,6 +173,10 @@ def test_a_reviewer_requesting_changes_loops_up_to_the_round_limit(
     rework = next((live.folder / "prompts").glob("*-build-rework2-*.prompt.md")).read_text(encoding="utf-8")
     assert "The reviewer asked for changes" in rework and "add tests for the error paths" in rework
     assert "not approved after 2 review rounds" in " ".join(live.failures())
+    # The reviewer's own words are in the transcript, not only its verdict.
+    assert "> Review of build: add tests for the error paths." in (live.folder / "transcript.md").read_text(
+        encoding="utf-8"
+    )
 
 
 def test_a_missing_command_is_exit_2_naming_persona_and_command_before_anything_starts(

@@ -359,6 +359,9 @@ class ReviewRound(EventBase):
     round: int
     max_rounds: int
     verdict: Literal["approved", "changes-requested"]
+    comments: Annotated[
+        str, Field(description="What the reviewer said with the verdict (a live run's answer); empty in a replay.")
+    ] = ""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -261,6 +261,7 @@ class Simulation(Tracker):
                 round=act.attempt,
                 max_rounds=review.max_rounds,
                 verdict=verdict,
+                comments=outcome.deliverable,
             )
         )
         if verdict == "approved":

@@ -62,7 +62,14 @@ class WorkMessages(Narration):
         if e.verdict != "approved" and e.round >= e.max_rounds:
             self._exhausted.add(e.task)
         round_ = f", round {e.round} of at most {e.max_rounds}: "
-        self._say(e, text("review of ", em(self._summary(e.task)), round_, strong(verdict), "."))
+        said = text("review of ", em(self._summary(e.task)), round_, strong(verdict), ".")
+        comments = e.comments.strip()
+        if not comments:
+            self._say(e, said)
+            return
+        # The reviewer's own words (a live run), quoted line by line as written.
+        quoted = (Quote(tuple(Line(text(line)) for line in comments.split("\n"))),)
+        self._parts.append(self._message(e.at, e.reviewer, said, blocks=quoted))
 
     def _on_task_finished(self, e: ev.TaskFinished) -> None:
         self._finished[e.task] = e
