@@ -562,3 +562,25 @@ def test_a_quoted_count_gets_a_hint(tmp_path: Path) -> None:
 def test_every_spelling_of_minutes_is_a_duration(tmp_path: Path) -> None:
     path = scenario_with(tmp_path, 'expected_time = "45m"', 'expected_time = "45 mins"')
     assert run("plan", path).code == 0
+
+
+def test_render_streams_and_prints_nothing_when_a_late_line_is_bad(tmp_path: Path) -> None:
+    """Views take the stream one event at a time; a problem anywhere still means no output at all."""
+    from rolecall import cli
+    from tests.conftest import SCENARIOS
+
+    out = tmp_path / "run"
+    assert cli.main(["replay", str(SCENARIOS / "stripe-subscription.toml"), "-o", str(out), "--events-only"]) == 0
+    events = out / "events.jsonl"
+    lines = events.read_text(encoding="utf-8").splitlines()
+    lines[-3] = lines[-3].replace('"seq":', '"seq":9', 1)
+    events.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    import contextlib
+    import io
+
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(io.StringIO()):
+        for fmt in ("md", "html", "summary", "jsonl"):
+            assert cli.main(["render", str(events), "--format", fmt]) == 2
+        assert cli.main(["report", str(events)]) == 2
+    assert printed.getvalue() == ""

@@ -19,7 +19,7 @@ PUBLIC = {
         "PhaseStarted", "Redirect", "ReviewRound", "RunFinished", "RunStarted", "RunStartedCheck", "Sink",
         "StreamCheck", "TaskAssigned", "TaskFailed", "TaskFinished", "TaskSkipped", "TaskStarted",
         "TaskSubmitted", "TaskUnreached", "TaskView", "Violation", "check_stream", "dump_events", "event_adapter",
-        "event_line", "fan_out", "load_events",
+        "event_line", "fan_out", "iter_events", "load_events",
     ],
     "rolecall.files": [
         "MAX_FILE_BYTES", "MAX_LINE_BYTES", "atomic_writer", "check_input_dir", "check_output_dir",

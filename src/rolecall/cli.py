@@ -217,40 +217,47 @@ def _golden(path: Path, text: str, update: bool) -> int:
 
 
 def _cmd_render(args: argparse.Namespace) -> int:
-    from rolecall.events import dump_events
-    from rolecall.files.events import read_events
-    from rolecall.render.markdown import markdown_transcript
-    from rolecall.render.summary import summary_text
+    from rolecall.events import event_line
+    from rolecall.files.events import stream_events
+    from rolecall.render.markdown import MarkdownTranscript
+    from rolecall.render.summary import SummaryBuilder
 
     templates = _templates(args)
-    events = read_events(Path(args.events), partial=args.partial)
-    unfinished = events[-1].kind != "run_finished"
-    if unfinished:
-        sys.stderr.write(
-            f"rolecall: warning: the run did not finish; shown up to its last event (seq {events[-1].seq})\n"
-        )
+    # Streamed: each event goes to the view as it is read, so a large stream is never held whole.
+    # A problem anywhere raises before anything is printed.
+    view: Any
     if args.format == "jsonl":
-        _out(dump_events(events))
+        lines: list[str] = []
+        view = lambda event: lines.append(event_line(event))  # noqa: E731
     elif args.format == "summary":
-        _out(summary_text(events))
+        view = SummaryBuilder()
     elif args.format == "html":
-        from rolecall.render.html import html_page
+        from rolecall.render.html import HtmlPage
 
-        _out(html_page(events, templates))
+        view = HtmlPage(templates)
     else:
-        _out(markdown_transcript(events, templates))
+        view = MarkdownTranscript(templates)
+    last = None
+    for event in stream_events(Path(args.events), partial=args.partial):
+        view(event)
+        last = event
+    assert last is not None
+    unfinished = last.kind != "run_finished"
+    if unfinished:
+        sys.stderr.write(f"rolecall: warning: the run did not finish; shown up to its last event (seq {last.seq})\n")
+    _out("".join(lines) if args.format == "jsonl" else view.text())
     return EXIT_FAILED if unfinished else EXIT_OK
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from rolecall.files.events import read_events
+    from rolecall.files.events import stream_events
     from rolecall.orchestrator import Coordinator
     from rolecall.render.report import ReportBuilder
 
     builder = ReportBuilder()
     source = Path(args.source)
     if source.suffix == ".jsonl":
-        for event in read_events(source):
+        for event in stream_events(source):
             builder(event)
     else:
         args.scenario = args.source

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from rolecall.events.codec import JsonlSink, dump_events, event_adapter, event_line, load_events
+    from rolecall.events.codec import JsonlSink, dump_events, event_adapter, event_line, iter_events, load_events
     from rolecall.events.ids import CapabilityId, Handle, Identifier
     from rolecall.events.sink import Sink, fan_out
     from rolecall.events.stream_check import RunStartedCheck, StreamCheck, check_stream
@@ -92,6 +92,7 @@ __all__ = [
     "event_adapter",
     "event_line",
     "fan_out",
+    "iter_events",
     "load_events",
 ]
 
@@ -138,6 +139,7 @@ _WHERE = {
     "event_adapter": "rolecall.events.codec",
     "event_line": "rolecall.events.codec",
     "fan_out": "rolecall.events.sink",
+    "iter_events": "rolecall.events.codec",
     "load_events": "rolecall.events.codec",
 }
 

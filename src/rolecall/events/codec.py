@@ -9,7 +9,7 @@ checks that the stream hangs together (:mod:`rolecall.events.stream_check`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -19,7 +19,7 @@ from rolecall.errors import InputError, Problem
 from rolecall.events.stream_check import RunStartedCheck, StreamCheck
 from rolecall.events.types import Event
 
-__all__ = ["MAX_PROBLEMS", "JsonlSink", "dump_events", "event_adapter", "event_line", "load_events"]
+__all__ = ["MAX_PROBLEMS", "JsonlSink", "dump_events", "event_adapter", "event_line", "iter_events", "load_events"]
 
 MAX_PROBLEMS = 50
 """Problems reported for one stream: past this the file is simply not an events file."""
@@ -74,10 +74,27 @@ def load_events(
     ``partial`` accepts a stream that stops before ``run_finished`` (a run killed
     part way), and drops a last line cut off in the middle of being written.
     """
+    return list(iter_events(lines, source, check_run_started, partial))
+
+
+def iter_events(
+    lines: Iterable[tuple[int, str]],
+    source: Path | None,
+    check_run_started: RunStartedCheck | None = None,
+    partial: bool = False,
+) -> Iterator[Event]:
+    """:func:`load_events`, one event at a time, so a view of a large stream never holds all of it.
+
+    Events are yielded as they validate; a problem anywhere is an
+    :class:`InputError` raised when the stream has been read (or at the first
+    line, when the file is not an events file at all). A consumer must treat
+    what it built as void when the iteration raises: views build their output
+    and print it only once the iteration has ended.
+    """
     adapter = event_adapter()
     check = StreamCheck(source, check_run_started, partial)
     problems: list[Problem] = []
-    events: list[Event] = []
+    seen = 0
     last = 0
     for number, line in lines:
         last = number
@@ -87,7 +104,7 @@ def load_events(
             event = adapter.validate_json(line)
         except ValidationError as exc:
             found = _line_problems(exc, source, number)
-            if not events and not problems and found[0].message.startswith("not valid JSON"):
+            if not seen and not problems and found[0].message.startswith("not valid JSON"):
                 # The first line is not JSON at all: a wrong file, not fifty bad events.
                 message = "not an events file: the first line is not JSON (an events.jsonl holds one event per line)"
                 raise InputError.single(source, message, line=number) from None
@@ -95,9 +112,11 @@ def load_events(
         except RecursionError:
             problems.append(Problem(source, "nested too deeply to be an event", "", number))
         else:
-            events.append(event)
+            seen += 1
             if not problems:
                 check(event, number)
+                if not check.problems:
+                    yield event  # a view never sees an event once the stream is known to be broken
         if len(problems) >= MAX_PROBLEMS:
             break
     if (
@@ -107,13 +126,12 @@ def load_events(
         and problems[0].message.startswith("not valid JSON")
     ):
         problems = []  # the process was killed while writing its last line
-    if not events and not problems:
+    if not seen and not problems:
         problems.append(Problem(source, "no events: the file is empty"))
     if not problems:
         problems = check.finish(last)[:MAX_PROBLEMS]
     if problems:
         raise InputError(problems)
-    return events
 
 
 def _line_problems(exc: ValidationError, source: Path | None, number: int) -> list[Problem]:

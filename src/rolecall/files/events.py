@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 from rolecall.errors import InputError, Problem
-from rolecall.events import Event, RunStarted, load_events
+from rolecall.events import Event, RunStarted, iter_events
 from rolecall.files.reading import iter_lines
 
-__all__ = ["read_events"]
+__all__ = ["read_events", "stream_events"]
 
 
 MAX_EVENT_LINE = 512 * 1024 * 1024
@@ -20,11 +21,18 @@ def read_events(path: Path, partial: bool = False) -> list[Event]:
 
     ``partial``: the stream may stop before ``run_finished`` (a run killed part way).
     """
+    return list(stream_events(path, partial))
+
+
+def stream_events(path: Path, partial: bool = False) -> Iterator[Event]:
+    """:func:`read_events` one event at a time (see :func:`rolecall.events.iter_events`): the stream is
+    never held whole, and a problem anywhere raises :class:`InputError` once it has been read."""
 
     def templates_parse(event: RunStarted, line: int) -> list[Problem]:
         return _persona_template_problems(event, line, path)
 
-    return load_events(iter_lines(path, what="events.jsonl file", limit=MAX_EVENT_LINE), path, templates_parse, partial)
+    lines = iter_lines(path, what="events.jsonl file", limit=MAX_EVENT_LINE)
+    return iter_events(lines, path, templates_parse, partial)
 
 
 def _persona_template_problems(event: RunStarted, line: int, path: Path) -> list[Problem]:
