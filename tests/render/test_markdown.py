@@ -198,3 +198,14 @@ def test_gantt_gives_each_slot_a_section_and_marks_failures_reviews_and_rework(t
     reviewed = transcript(SCENARIOS / "evaluator-optimizer.toml")
     assert "review round 1 - Refactor auth.py to async/await :active," in reviewed
     assert "rework round 2 - Refactor auth.py to async/await :active," in reviewed
+
+
+def test_html_tags_in_values_do_not_become_markup(tmp_path: Path) -> None:
+    """An agent's answer is text: '</details>' must not close the ledger, '<script>' must not run."""
+    source = (SCENARIOS / "simple-request.toml").read_text(encoding="utf-8")
+    source = re.sub(r'deliverable = "[^"]*"', 'deliverable = "Done </details><script>x()</script> in <100ms"', source)
+    path = tmp_path / "tags.toml"
+    path.write_text(source, encoding="utf-8")
+    text = transcript(path)
+    assert "&lt;/details>&lt;script>x()&lt;/script> in <100ms" in text
+    assert "</details><script>" not in text

@@ -8,6 +8,7 @@ renders while it streams.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from rolecall import events as ev
@@ -35,9 +36,22 @@ _MARK = {"": "", "em": "*", "strong": "**", "code": "`", "strike": "~~"}
 _CHECK = {True: "[x] ", False: "[ ] ", None: ""}
 
 
+_TAG = re.compile(r"<(?=[A-Za-z/!?])")
+
+
+def _plain(text: str, style: str) -> str:
+    # Markdown viewers render raw HTML: an agent's answer holding "</details>" would close the
+    # ledger's collapsible section, or worse. A tag's "<" is written as an entity; "<100ms" and
+    # code spans (shown literally anyway) are left as they are.
+    return _TAG.sub("&lt;", text) if "<" in text and style != "code" else text
+
+
 def inline(said: Text) -> str:
-    """Spans as Markdown; values are written as they are, so a transcript reads like its source."""
-    return "".join([f"{mark}{span.text}{mark}" if (mark := _MARK[span.style]) else span.text for span in said])
+    """Spans as Markdown; values are written as they are (but for HTML tags), so a transcript reads like its source."""
+    return "".join(
+        [f"{mark}{_plain(span.text, span.style)}{mark}" if (mark := _MARK[span.style]) else _plain(span.text, "")
+         for span in said]
+    )  # fmt: skip
 
 
 def line(item: Line) -> str:
