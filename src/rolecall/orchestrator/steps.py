@@ -15,6 +15,7 @@ from rolecall import events as ev
 from rolecall._words import count
 from rolecall.orchestrator.plan import Plan, Takeover, takeovers
 from rolecall.orchestrator.scenario import CheckIn
+from rolecall.orchestrator.status import FAILED, TERMINAL
 
 if TYPE_CHECKING:
     from rolecall.orchestrator.tracker import Tracker
@@ -244,7 +245,6 @@ def check_in(tr: Tracker, k: int, checkin: CheckIn) -> None:
     plan = tr.plan
     phase = plan.scenario.phase[k]
     orchestrator = plan.cast.orchestrator.id
-    from rolecall.orchestrator.tracker import FAILED, TERMINAL
 
     in_progress = tuple(
         t.id for j, t in enumerate(plan.tasks) if tr.started_at[j] >= 0 and tr.status[j] not in TERMINAL
@@ -300,7 +300,6 @@ def check_in(tr: Tracker, k: int, checkin: CheckIn) -> None:
 
 
 def unreached_reason(tr: Tracker, i: int) -> str:
-    from rolecall.orchestrator.tracker import FAILED, TERMINAL
 
     plan = tr.plan
     if tr.blocked or tr.stopped:

@@ -17,6 +17,7 @@ from rolecall._words import count
 from rolecall.backends.base import Activity
 from rolecall.orchestrator.plan import Plan, Takeover
 from rolecall.orchestrator.scenario import Decision
+from rolecall.orchestrator.status import FAILED, FINISHED, PENDING, SKIPPED, TERMINAL
 from rolecall.orchestrator.steps import (
     assign,
     check_in,
@@ -30,9 +31,6 @@ from rolecall.orchestrator.steps import (
 __all__ = ["Tracker"]
 
 NextStep = Literal["retry", "fallback", "escalate", "give_up"]
-
-PENDING, QUEUED, FINISHED, FAILED, SKIPPED = 0, 1, 2, 3, 4
-TERMINAL = (FINISHED, FAILED, SKIPPED)
 
 
 class Tracker:
