@@ -196,7 +196,7 @@ def test_symlink_loops_nul_bytes_and_folders_as_input(tmp_path: Path) -> None:
     result = run("render", "events\x00.jsonl")
     assert result.code == 2 and "NUL byte" in result.err
     result = run("render", tmp_path)
-    assert result.code == 2 and f"{tmp_path}: is a folder; expected a events.jsonl file" in result.err
+    assert result.code == 2 and f"{tmp_path}: is a folder; expected an events file (events.jsonl)" in result.err
     result = run("check", loop)
     assert result.code == 2 and "symbolic links" in result.err
 

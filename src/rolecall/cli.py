@@ -245,7 +245,10 @@ def _cmd_render(args: argparse.Namespace) -> int:
     unfinished = last.kind != "run_finished"
     if unfinished:
         sys.stderr.write(f"rolecall: warning: the run did not finish; shown up to its last event (seq {last.seq})\n")
-    _out("".join(lines) if args.format == "jsonl" else view.text())
+    shown = "".join(lines) if args.format == "jsonl" else view.text()
+    if unfinished and args.format == "md":
+        shown += f"\n_The run did not finish: the stream stops at event {last.seq}._\n"
+    _out(shown)
     return EXIT_FAILED if unfinished else EXIT_OK
 
 

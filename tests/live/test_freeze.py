@@ -31,6 +31,9 @@ def test_freeze_then_replay_is_what_happened_and_byte_identical(
     frozen = tmp_path / "frozen" / "design-build-review-frozen.toml"
     assert cli.main(["freeze", str(live.folder), "-o", str(frozen)]) == 0
     assert "rolecall replay" in capsys.readouterr().out
+    assert cli.main(["freeze", str(live.folder), "-o", str(frozen)]) == 2  # never overwritten by accident
+    assert "--force" in capsys.readouterr().err
+    assert cli.main(["freeze", str(live.folder), "-o", str(frozen), "--force"]) == 0
     data = tomllib.loads(frozen.read_text(encoding="utf-8"))
     assert data["clock"] == "seconds" and data["max_attempts"] == 1
     build = next(t for t in data["task"] if t["id"] == "build")

@@ -258,6 +258,9 @@ def test_events_are_on_disk_as_they_happen(capsys: pytest.CaptureFixture[str], t
     assert cli.main(["render", str(events), "--partial"]) == 1
     shown = capsys.readouterr()
     assert "did not finish" in shown.err and "Implement the health check endpoint" in shown.out
+    assert shown.out.rstrip().endswith(
+        "_The run did not finish: the stream stops at event " + lines[-1][7:].split(",")[0] + "._"
+    )
     # A last line cut off while being written is dropped, not an error.
     events.write_text(events.read_text(encoding="utf-8") + '{"seq":99,"at":', encoding="utf-8")
     assert cli.main(["render", str(events), "--partial", "--format", "summary"]) == 1
@@ -401,3 +404,45 @@ def test_approve_values_are_checked(capsys: pytest.CaptureFixture[str], tmp_path
     scenario = _with_decision(tmp_path)
     live = run_live(capsys, tmp_path, "--agents", agents_file(tmp_path), "--approve", "YES", scenario=scenario)
     assert live.code == 0, live.err
+
+
+def test_waiting_for_a_slot_or_the_stagger_is_not_work(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """An activity starts when its agent is launched: waiting for a free slot or the stagger is nobody's work."""
+    scenario = tmp_path / "parallel.toml"
+    scenario.write_text(
+        SCENARIO.read_text(encoding="utf-8")
+        .replace('mode = "sequential"', 'mode = "parallel"')
+        .replace('depends_on = ["design"]\n', ""),
+        encoding="utf-8",
+    )
+    slow = {"planner": agent_table("claude", ("slow=2",)), "implementer": agent_table("claude", ("slow=2",))}
+    one_at_a_time = agents_file(_mk(tmp_path / "a"), agents=slow, run='concurrency = 1\nworkdir = "{run}/workdir"\n')
+    live = run_live(capsys, tmp_path / "a", "--agents", one_at_a_time, scenario=scenario)
+    assert live.code == 0, live.err
+    started = {e.task: e for e in live.events if e.kind == "task_started" and e.activity == "work"}
+    assert started["build"].at >= started["design"].at + 2  # launched when the design's slot freed
+    assert all(1 <= started[t].duration <= 3 for t in ("design", "build"))
+    final = live.events[-1]
+    assert final.kind == "run_finished"
+    assert final.makespan >= final.sequential_time - 1  # one at a time: no speed-up to speak of
+
+    staggered = agents_file(_mk(tmp_path / "b"), run='stagger = "2s"\nworkdir = "{run}/workdir"\n')
+    live = run_live(capsys, tmp_path / "b", "--agents", staggered)
+    assert live.code == 0, live.err
+    works = [e for e in live.events if e.kind == "task_started"]
+    assert works[1].at >= 2 and all(e.duration <= 1 for e in works)
+
+
+def test_a_stray_brace_is_a_problem_not_a_folder_name(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = tmp_path / "agents.toml"
+    path.write_text(
+        '[run]\nworkdir = "{run}}"\n\n[defaults]\ncommand = ["{python}", "{workdir}}"]\nenv = { A = "{prompt_file" }\n',
+        encoding="utf-8",
+    )
+    live = run_live(capsys, tmp_path, "--agents", path)
+    assert live.code == 2
+    assert "agents.toml:2: run.workdir: unbalanced brace" in live.err
+    path.write_text(path.read_text(encoding="utf-8").replace('"{run}}"', '"{run}"'), encoding="utf-8")
+    live = run_live(capsys, tmp_path, "--agents", path)
+    assert "agents.toml:5: defaults.command[1]: unbalanced brace in '{workdir}}'" in live.err
+    assert "agents.toml:6: defaults.env.A: unbalanced brace in '{prompt_file'" in live.err

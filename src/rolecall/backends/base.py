@@ -58,7 +58,8 @@ class Completion:
 class Backend(Protocol):
     """Performs activities; the coordinator never asks it to decide anything.
 
-    ``start`` is called once per activity; ``next_completions`` blocks until at
+    ``start`` is called once per activity, and the activity's ``task_started``
+    is stamped with the time it returns; ``next_completions`` blocks until at
     least one running activity ends and returns the time and every activity
     ending then, in the order they were started, so runs are deterministic
     wherever the backend is. ``clock`` is the unit of every time it reports.
@@ -72,7 +73,18 @@ class Backend(Protocol):
         """When the run started on the wall clock (UTC, ``2026-11-29T21:03:05Z``); empty in a replay."""
         ...
 
-    def start(self, activity: Activity, task: Task, now: int) -> None: ...
+    @property
+    def capacity(self) -> int | None:
+        """How many activities it runs at once; ``None``: as many as the cast allows."""
+        ...
+
+    def start(self, activity: Activity, task: Task, now: int) -> int:
+        """Start ``activity``; return the time it really started (``now``, or later when launches are paced)."""
+        ...
+
+    def time(self) -> int:
+        """The current time on its clock (a replay's is the time of the last completion)."""
+        ...
 
     @property
     def running(self) -> bool: ...

@@ -25,10 +25,19 @@ class ScriptedBackend:
         self._clock: Clock = clock
         self._heap: list[tuple[int, int, Activity, Task, int]] = []
         self._order = 0
+        self._now = 0
 
-    def start(self, activity: Activity, task: Task, now: int) -> None:
+    @property
+    def capacity(self) -> int | None:
+        return None
+
+    def start(self, activity: Activity, task: Task, now: int) -> int:
         self._order += 1
         heapq.heappush(self._heap, (now + activity.duration, self._order, activity, task, now))
+        return now
+
+    def time(self) -> int:
+        return self._now
 
     @property
     def clock(self) -> Clock:
@@ -45,7 +54,7 @@ class ScriptedBackend:
 
     def next_completions(self) -> tuple[int, list[Completion]]:
         heap = self._heap
-        now = heap[0][0]
+        now = self._now = heap[0][0]
         done: list[Completion] = []
         while heap and heap[0][0] == now:
             _, _, activity, task, started = heapq.heappop(heap)

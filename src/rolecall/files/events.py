@@ -31,7 +31,7 @@ def stream_events(path: Path, partial: bool = False) -> Iterator[Event]:
     def templates_parse(event: RunStarted, line: int) -> list[Problem]:
         return _persona_template_problems(event, line, path)
 
-    lines = iter_lines(path, what="events.jsonl file", limit=MAX_EVENT_LINE)
+    lines = iter_lines(path, what="events file (events.jsonl)", limit=MAX_EVENT_LINE)
     return iter_events(lines, path, templates_parse, partial)
 
 

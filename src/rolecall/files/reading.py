@@ -76,9 +76,10 @@ def _check_regular(path: Path, what: str) -> None:
     except ValueError as exc:  # a path the OS cannot represent
         raise InputError.single(path, f"not a usable path ({exc})") from None
     if stat.S_ISDIR(mode):
-        raise InputError.single(path, f"is a folder; expected a {what}")
+        inside = " (a run folder's stream is its events.jsonl)" if (path / "events.jsonl").is_file() else ""
+        raise InputError.single(path, f"is a folder; expected {_a(what)}{inside}")
     if not stat.S_ISREG(mode):
-        raise InputError.single(path, f"not a regular file; expected a {what}")
+        raise InputError.single(path, f"not a regular file; expected {_a(what)}")
 
 
 def read_bytes(path: Path, *, what: str = "file", limit: int = MAX_FILE_BYTES) -> bytes:
@@ -145,3 +146,7 @@ def iter_lines(path: Path, *, what: str = "file", limit: int = MAX_LINE_BYTES) -
                 raise InputError.single(
                     path, f"not UTF-8 text (bad byte 0x{raw[exc.start]:02x})", line=number
                 ) from None
+
+
+def _a(what: str) -> str:
+    return f"an {what}" if what[:1].lower() in "aeiou" else f"a {what}"

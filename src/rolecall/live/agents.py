@@ -29,6 +29,14 @@ from rolecall.errors import InputError, Problem
 from rolecall.live.presets import PLACEHOLDERS, PRESETS, OutputFormat, PresetName, expand, placeholders_in
 
 _ProblemFn = Callable[[str, str], Problem]
+_BRACED = re.compile(r"\{\{|\}\}|\{[^{}]*\}")
+
+
+def _stray_brace(value: str) -> bool:
+    """A ``{`` or ``}`` that is neither a placeholder nor doubled: a typo that would reach the command as is."""
+    rest = _BRACED.sub("", value)
+    return "{" in rest or "}" in rest
+
 
 __all__ = ["AgentSettings", "AgentsFile", "Binding", "RunSettings", "agents_from_document", "resolve_agents"]
 
@@ -149,6 +157,8 @@ class AgentSettings(FileModel):
 
 def _workdir(value: object) -> object:
     if isinstance(value, str):
+        if _stray_brace(value):
+            raise ValueError("unbalanced brace; a working folder may use only {run}")
         unknown = placeholders_in(value) - {"run"}
         if unknown:
             raise ValueError(f"unknown placeholder {{{sorted(unknown)[0]}}}; a working folder may use only {{run}}")
@@ -279,6 +289,24 @@ def _installed(program: str) -> bool:
     return shutil.which(program) is not None
 
 
+def _env_problems(
+    persona_id: str, defaults: AgentSettings, own: AgentSettings | None, problem: _ProblemFn
+) -> list[Problem]:
+    problems: list[Problem] = []
+    env_values = {**(defaults.env or {}), **((own.env if own is not None else None) or {})}
+    for key, value in env_values.items():
+        mine = own is not None and own.env is not None and key in own.env
+        where_env = f"agent.{persona_id}.env.{key}" if mine else f"defaults.env.{key}"
+        if _stray_brace(value):
+            stray = f"unbalanced brace in {value!r}; write {{{{ or }}}} for a literal brace"
+            problems.append(problem(stray, where_env))
+        unknown = placeholders_in(value) - PLACEHOLDERS
+        if unknown:
+            known = ", ".join(f"{{{p}}}" for p in sorted(PLACEHOLDERS))
+            problems.append(problem(f"unknown placeholder {{{sorted(unknown)[0]}}}; known: {known}", where_env))
+    return problems
+
+
 def _bind(
     persona_id: str,
     defaults: AgentSettings,
@@ -306,6 +334,10 @@ def _bind(
     argv = preset.command if preset is not None else tuple(command or ())
     before = len(problems)
     for k, arg in enumerate(argv):
+        if _stray_brace(arg):
+            problems.append(
+                problem(f"unbalanced brace in {arg!r}; write {{{{ or }}}} for a literal brace", f"{where}.command[{k}]")
+            )
         unknown = placeholders_in(arg) - PLACEHOLDERS
         if unknown:
             known = ", ".join(f"{{{p}}}" for p in sorted(PLACEHOLDERS))
@@ -317,19 +349,10 @@ def _bind(
         problems.append(
             problem(f"the {preset.name} preset needs a model: add model = \"...\" for '{persona_id}'", where)
         )
-    if len(problems) > before:
+    blocking = len(problems) > before
+    problems += _env_problems(persona_id, defaults, own, problem)  # reported whatever else is wrong
+    if blocking:
         return None
-    env_values = {**(defaults.env or {}), **((own.env if own is not None else None) or {})}
-    for key, value in env_values.items():
-        unknown = placeholders_in(value) - PLACEHOLDERS
-        if unknown:
-            known = ", ".join(f"{{{p}}}" for p in sorted(PLACEHOLDERS))
-            where_env = (
-                f"agent.{persona_id}.env.{key}"
-                if own is not None and own.env and key in own.env
-                else (f"defaults.env.{key}")
-            )
-            problems.append(problem(f"unknown placeholder {{{sorted(unknown)[0]}}}; known: {known}", where_env))
     env_own = own.env if own is not None and own.env is not None else None
     env = {**dict(preset.env if preset is not None else ()), **(defaults.env or {}), **(env_own or {})}
     output = pick("output") or (preset.output if preset is not None else "text")

@@ -65,6 +65,7 @@ def ask_on_terminal(stdin: TextIO | None = None, stderr: TextIO | None = None) -
                 return True
             if reply in ("n", "no"):
                 return False
+            write.write("please answer y or n\n")
 
     return ask
 

@@ -88,7 +88,6 @@ class LiveBackend:
         self.on_change = on_change
         self.t0 = time.monotonic()
         self._wall_start = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-        self.pending: list[Running] = []
         self.live: list[Running] = []
         self.deliverables: dict[int, str] = {}
         self.feedback: dict[int, str] = {}
@@ -111,18 +110,30 @@ class LiveBackend:
 
     # -- the Backend protocol ---------------------------------------------
 
-    def start(self, activity: Activity, task: Task, now: int) -> None:
+    @property
+    def capacity(self) -> int | None:
+        """At most ``concurrency`` agents at once: the coordinator holds the rest back, so nothing waits here."""
+        return self.concurrency
+
+    def start(self, activity: Activity, task: Task, now: int) -> int:
+        """Launch at once, or when the stagger since the last launch has passed; return when that was."""
         self._order += 1
         name = f"{self._order:03d}-{task.id}-{activity.activity}{activity.attempt}-{activity.persona}"
-        self.pending.append(Running(self._order, activity, task, now, name))
+        self._pace()
+        run = Running(self._order, activity, task, self.elapsed(), name)
+        self._launch(run)
+        self._last_launch = time.monotonic()
+        return run.started
+
+    def time(self) -> int:
+        return self.elapsed()
 
     @property
     def running(self) -> bool:
-        return bool(self.pending or self.live)
+        return bool(self.live)
 
     def next_completions(self) -> tuple[int, list[Completion]]:
         while True:
-            self._launch_due()
             done: list[Completion] = []
             for run in list(self.live):
                 assert run.process is not None
@@ -143,21 +154,20 @@ class LiveBackend:
         """Stop every running agent (the run was interrupted)."""
         for run in self.live:
             if run.process is not None:
-                run.process.stop(why)
+                ended = run.process.stop(why)
                 logger.warning("{}: stopped ({})", run.name, why)
+                self._keep(run, ended, AgentAnswer(ok=False, error=why), Outcome(ok=False, reason=why))
         self.live.clear()
-        self.pending.clear()
 
     # -- launching ---------------------------------------------------------
 
-    def _launch_due(self) -> None:
-        while self.pending and len(self.live) < self.concurrency:
-            wait = self._last_launch + self.stagger - time.monotonic()
-            if wait > 0:
-                return
-            run = self.pending.pop(0)
-            self._launch(run)
-            self._last_launch = time.monotonic()
+    def _pace(self) -> None:
+        """Wait out the stagger, watching the running agents meanwhile so their limits still hold to the second."""
+        while (wait := self._last_launch + self.stagger - time.monotonic()) > 0:
+            for run in self.live:
+                assert run.process is not None
+                run.process.check()  # stops one past its limits; next_completions reports it
+            time.sleep(min(wait, _POLL))
 
     def _launch(self, run: Running) -> None:
         act = run.activity
@@ -288,7 +298,7 @@ class LiveBackend:
             (answers / f"{run.name}.report.json").write_text(json.dumps(parsed, indent=2) + "\n", encoding="utf-8")
         with (self.folder / "activities.jsonl").open("a", encoding="utf-8") as handle:
             handle.write(json.dumps(record, sort_keys=True) + "\n")
-        state = "answer accepted" if outcome.ok else f"failed: {outcome.reason}"
+        state = "answer read as a success" if outcome.ok else f"failed: {outcome.reason}"
         how = f"exit {ended.exit_code}" if ended.exit_code is not None else f"stopped: {ended.stopped}"
         logger.info("{}: ended after {:.1f}s, {}, {}", run.name, ended.seconds, how, state)
 

@@ -60,6 +60,13 @@ def _cmd_run(args: argparse.Namespace) -> int:
         where = "--workdir" if args.workdir else f"[run] workdir in {agents_path}"
         raise UsageError(f"{where}: {workdir} is not a folder; agents work in an existing folder")
     plan = planned_live(plan, agents.run.retries)
+    outside = sorted({f for t in plan.tasks for f in t.files if Path(f).is_absolute() or ".." in Path(f).parts})
+    if outside:
+        sys.stderr.write(
+            "rolecall: warning: tasks list files outside the working folder, where changes are not seen: "
+            + ", ".join(outside)
+            + "\n"
+        )
     approver = approver_for(args.approve, plan.scenario, interactive=sys.stdin.isatty())
     show = sys.stderr.isatty() and not args.quiet
     progress = Progress(len(plan.tasks)) if show else None
@@ -141,6 +148,8 @@ def _cmd_freeze(args: argparse.Namespace) -> int:
 
     destination = Path(args.output)
     check_output_file(args.output, "-o")
+    if destination.exists() and not args.force:
+        raise UsageError(f"-o {destination} exists: freeze never overwrites a scenario unless --force")
     written = freeze(Path(args.run), destination)
     _out(f"Froze {args.run} into {written}: replay it with rolecall replay {written}\n")
     return 0
@@ -155,7 +164,8 @@ def add_parsers(sub: Any) -> None:
         "The coordinator decides as in a replay; the agents do the work. Everything is checked before the "
         "first agent starts. The run folder keeps the prompts, each agent's raw output and answer, "
         "events.jsonl (written as the run goes), run.log and the transcripts. "
-        "Exit 0 when the run completed, 1 when it did not, 2 for bad input, 130 when interrupted.",
+        "Exit 0 when the run completed, 1 when it did not, 2 for bad input, 130 when interrupted (Ctrl-C), "
+        "143 when stopped by SIGTERM; either way every agent is stopped first.",
     )
     p.add_argument("scenario", metavar="SCENARIO", help="scenario TOML file")
     p.add_argument("--live", action="store_true", help="really start the agents (required: they cost money)")
@@ -184,4 +194,5 @@ def add_parsers(sub: Any) -> None:
     )
     p.add_argument("run", metavar="RUN_DIR", help="a folder written by rolecall run --live")
     p.add_argument("-o", "--output", metavar="FILE", required=True, help="scenario TOML file to write")
+    p.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
     p.set_defaults(handler=_cmd_freeze)

@@ -85,6 +85,9 @@ def frozen_scenario(
                 review["rework_time"] = review.get("rework_time", 15) * 60
         seen = measured.get(task["id"])
         if seen is None:
+            # Never run (unreached, skipped by a decision): nothing was measured, and an estimate in
+            # minutes has no place among measured seconds. The replay never runs it either.
+            task["expected_time"] = 0
             continue
         if seen.work is not None:
             task["expected_time"] = seen.work

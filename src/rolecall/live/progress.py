@@ -52,8 +52,6 @@ class Progress:
         for run in live.live:
             seconds = int(time.monotonic() - run.launched)
             parts.append(f"{run.activity.persona}: {run.task.id} ({run.activity.activity}) {_hms(seconds)}")
-        if live.pending:
-            parts.append(f"{len(live.pending)} waiting to start")
         return " | ".join(parts)
 
     def close(self) -> None:

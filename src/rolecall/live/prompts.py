@@ -30,7 +30,8 @@ def system_prompt(cast: Cast, persona_id: str, templates: TemplateLibrary) -> st
         f"{n.phrase or _described(cast, n.capability)} ({n.capability}): hand it to {_who(cast, n.hand_to)}"
         for n in persona.never
     ]
-    hands_to = ", ".join(_who(cast, h) for h in persona.hands_to) or _who(cast, orchestrator.id)
+    receivers = ", ".join(_who(cast, h) for h in persona.hands_to)
+    hands_to = f"your deliverable goes on to {receivers}" if receivers else "decides where your deliverable goes next"
     values = {
         "name": persona.name,
         "title": persona.title,

@@ -39,11 +39,21 @@ class Simulation(Tracker):
         super().__init__(plan, sink)
         self.backend = backend
         self.approver = approver
+        capacity = backend.capacity
+        self.limited = self.sequential or capacity is not None
+        """Activities are started one best entry at a time, across personas, while a global slot is free."""
+        if capacity is not None and not self.sequential:
+            self.global_free = capacity
         self.deliverable: dict[int, str] = {}
         """The last deliverable of each task's work, finished when a review approves it."""
 
     def approval(self, decision: Decision) -> bool:
-        return decision.approved if self.approver is None else self.approver(decision)
+        if self.approver is None:
+            return decision.approved
+        answer = self.approver(decision)
+        # Someone may have taken minutes to answer: what follows happens after the answer.
+        self.now = max(self.now, self.backend.time())
+        return answer
 
     # -- the run ---------------------------------------------------------
 
@@ -146,7 +156,7 @@ class Simulation(Tracker):
 
     def _dispatch(self) -> None:
         starts: list[tuple[int, Activity]] = []
-        if self.sequential:
+        if self.limited:
             while self.global_free > 0:
                 best = None
                 for pid, queue in self.queues.items():
@@ -173,6 +183,8 @@ class Simulation(Tracker):
 
     def _start(self, act: Activity) -> None:
         task = self.plan.tasks[act.task]
+        # A live backend may pace its launches: the activity starts when it really does.
+        self.now = max(self.now, self.backend.start(act, task, self.now))
         if self.started_at[act.task] < 0:
             self.started_at[act.task] = self.now
         self.emit(
@@ -187,7 +199,6 @@ class Simulation(Tracker):
                 duration=act.duration,
             )
         )
-        self.backend.start(act, task, self.now)
 
     def _close(self, completion: Completion) -> None:
         act, outcome = completion.activity, completion.outcome
