@@ -3,13 +3,15 @@
 ``rolecall.events`` holds the event types (frozen dataclasses, a discriminated
 union on ``kind``), the JSON Lines codec, the check that a stream hangs
 together, and the :class:`Sink` protocol. It imports nothing of rolecall but
-the errors module, so renderers, policies and tools that only read streams
-never load the coordinator.
+the errors module (and the lazy-import helper), so renderers, policies and
+tools that only read streams never load the coordinator.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from rolecall._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from rolecall.events.codec import JsonlSink, dump_events, event_adapter, event_line, iter_events, load_events
@@ -144,14 +146,6 @@ _WHERE = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    # Imported on first use: rolecall.events.ids is what file models need, and it must not
-    # pay for building the event types and their validators.
-    module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module 'rolecall.events' has no attribute '{name}'")
-    import importlib
-
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+# Imported on first use: rolecall.events.ids is what file models need, and it must not pay for
+# building the event types and their validators.
+__getattr__ = lazy_exports("rolecall.events", _WHERE, globals())
