@@ -202,6 +202,7 @@ def test_agents_file_problems_are_reported_together_with_lines(
     live = run_live(capsys, tmp_path, "--agents", path)
     assert live.code == 2
     assert "agents.toml:2: run.concurency" in live.err
+    assert "no persona 'planer' in the cast; did you mean 'planner'?" in live.err  # in the same round
     first = live.err
     capsys.readouterr()
     path.write_text(path.read_text(encoding="utf-8").replace("concurency", "concurrency"), encoding="utf-8")

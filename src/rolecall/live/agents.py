@@ -219,8 +219,18 @@ _DEFAULT_IDLE = 5 * 60.0
 _DEFAULT_CAP = 16 * 1024 * 1024
 
 
-def agents_from_document(doc: TomlDocument) -> AgentsFile:
-    return doc.validate(AgentsFile)
+def agents_from_document(doc: TomlDocument, personas: Mapping[str, str] | None = None) -> AgentsFile:
+    """The agents file of ``doc``; with the cast's ``personas``, a table naming none of them is reported
+    together with the file's other problems, not in a second round."""
+    try:
+        return doc.validate(AgentsFile)
+    except InputError as exc:
+        if personas is None:
+            raise
+        tables = doc.data.get("agent")
+        unknown = [k for k in tables if k not in personas] if isinstance(tables, dict) else []
+        extra = [doc.problem(f"no persona '{k}' in the cast{did_you_mean(k, personas)}", f"agent.{k}") for k in unknown]
+        raise InputError([*exc.problems, *extra]) from None
 
 
 def resolve_agents(

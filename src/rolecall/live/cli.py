@@ -50,9 +50,10 @@ def _cmd_run(args: argparse.Namespace) -> int:
     templates = load_templates(Path(args.templates) if args.templates else None)
     plan = plan_file(scenario_path, resolve_cast(args.cast) if args.cast else None)
     doc = read_toml(agents_path)
-    agents = agents_from_document(doc)
+    personas = {p.id: p.name for p in plan.cast}
+    agents = agents_from_document(doc, personas)
     here = agents_path.parent
-    bindings = resolve_agents(agents, {p.id: p.name for p in plan.cast}, doc, here)
+    bindings = resolve_agents(agents, personas, doc, here)
     workdir_text = args.workdir or agents.run.workdir
     in_run = "{run}" in workdir_text
     workdir = Path(workdir_text.replace("{run}", str(folder)))
