@@ -104,7 +104,10 @@ class MarkdownTranscript:
         self.diagrams = MermaidBuilder()
         self.line_of: dict[int, int] = {}
         self.said: list[Part] = []
-        self._out: list[str] = []
+        # One string per event, not per line: a 100k-task transcript holds a few hundred thousand
+        # objects instead of millions. ``_lines`` counts the lines written, for ``line_of``.
+        self._chunks: list[str] = []
+        self._lines = 0
 
     @property
     def figures(self) -> FiguresTally:
@@ -112,35 +115,37 @@ class MarkdownTranscript:
         return self.narrator.figures
 
     def __call__(self, event: ev.Event) -> None:
-        out = self._out
-        self.line_of[event.seq] = len(out) + 1  # where this event's text starts
+        self.line_of[event.seq] = self._lines + 1  # where this event's text starts
         self.diagrams(event)
         self.said = self.narrator(event)
+        out: list[str] = []
         for part in self.said:
             if isinstance(part, Message):
                 out += message_lines(part)
             elif isinstance(part, Report):
                 out += [*part.markdown.rstrip("\n").split("\n"), ""]
-                self._diagrams()
+                out += self._diagrams()
                 continue
             else:
                 out += block_lines(part)
             out.append("")
+        if out:
+            self._chunks.append("\n".join(out))
+            self._lines += len(out)
 
-    def _diagrams(self) -> None:
+    def _diagrams(self) -> list[str]:
         """The report closes with the Mermaid diagrams of the run, which GitHub draws."""
         gantt, sequence = self.diagrams.gantt(), self.diagrams.sequence()
+        out: list[str] = []
         if gantt:
-            self._out += ["### Timeline", "", *gantt]
+            out += ["### Timeline", "", *gantt]
         if sequence:
-            self._out += ["### Handoffs and redirects", "", *sequence]
+            out += ["### Handoffs and redirects", "", *sequence]
+        return out
 
     def text(self) -> str:
-        lines = self._out
-        end = len(lines)
-        while end and not lines[end - 1]:
-            end -= 1
-        return self.narrator.settle("\n".join(lines[:end]) + "\n")
+        # Trailing empty lines are dropped, as the file ends with one newline.
+        return self.narrator.settle("\n".join(self._chunks).rstrip("\n") + "\n")
 
 
 def markdown_transcript(events: Iterable[ev.Event], templates: TemplateLibrary | None = None) -> str:
