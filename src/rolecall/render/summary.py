@@ -77,10 +77,10 @@ class SummaryBuilder:
             return "incomplete event stream: no run_started event\n"
         if final is None or figures is None:
             return (
-                f"{start.title} ({start.scenario}), cast {start.cast}: the run did not finish "
+                f"{_named(start)}, cast {start.cast}: the run did not finish "
                 f"(no run_finished event; {self.tally_events} events)\n"
             )
-        lines = [f"{start.title} ({start.scenario}), cast {start.cast}, {start.mode} mode"]
+        lines = [f"{_named(start)}, cast {start.cast}, {start.mode} mode"]
         live = live_start(start)
         if live:
             lines.append(live)
@@ -109,6 +109,12 @@ class SummaryBuilder:
             )
             lines.append(f"By persona: {shown}")
         return "\n".join(lines) + "\n"
+
+
+def _named(start: RunStarted) -> str:
+    """``Title (name)``, once: some titles already end with their scenario's name."""
+    named = f"({start.scenario})"
+    return start.title if start.title.endswith(named) else f"{start.title} {named}"
 
 
 def summary_text(events: Iterable[Event]) -> str:
