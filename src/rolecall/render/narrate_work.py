@@ -172,7 +172,8 @@ class WorkMessages(Narration):
         planned = self._plan.get(e.task)
         original = planned.persona if planned is not None else e.from_persona
         if e.task in self._exhausted:
-            why = f"{self._name(original)}'s work was not approved within the review rounds"
+            # Nobody reworks it further: the orchestrator is told, and the task has failed.
+            why = f"{self._name(original)}'s work was not approved within the review rounds; the task fails"
         else:
             chain = [p for p in self._tried.get(e.task, []) if p != original]
             after = f" and the fallback chain after it ({joined([self._name(p) for p in chain])})" if chain else ""
