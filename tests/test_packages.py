@@ -24,8 +24,8 @@ PUBLIC = {
     "rolecall.files": [
         "MAX_FILE_BYTES", "MAX_LINE_BYTES", "atomic_writer", "check_input_dir", "check_output_dir",
         "check_output_file", "collect_targets", "default_policies", "default_targets", "is_dir", "is_file",
-        "iter_lines", "load_cast", "load_policies", "load_policy", "load_scenario", "load_templates", "plan_file",
-        "read_bytes", "read_events", "read_stdin", "read_text", "write_text_atomic",
+        "iter_lines", "load_agents", "load_cast", "load_policies", "load_policy", "load_scenario", "load_templates",
+        "plan_file", "read_bytes", "read_events", "read_stdin", "read_text", "stream_events", "write_text_atomic",
     ],
     "rolecall.handoffs": ["SPEAKER", "TEMPLATES", "Template", "TemplateLibrary", "load_templates", "parse_template"],
     "rolecall.interop": [
@@ -34,7 +34,7 @@ PUBLIC = {
     ],
     "rolecall.live": [
         "PRESETS", "AgentAnswer", "AgentSettings", "AgentsFile", "Binding", "LiveBackend", "LiveRun", "Preset",
-        "RunSettings", "freeze", "live_scenario", "read_answer", "resolve_agents", "run_live",
+        "RunSettings", "freeze", "live_scenario", "planned_live", "read_answer", "resolve_agents", "run_live",
     ],
     "rolecall.orchestrator": ["Coordinator", "Plan", "Scenario", "Task", "build_plan", "load_scenario", "plan_file"],
     "rolecall.policies": [

@@ -176,8 +176,8 @@ class RunFigures:
     @property
     def speedup(self) -> float | None:
         """Planned work / makespan for a completed run; ``None`` when there is nothing honest to compare."""
-        if self.outcome != "completed" or self.makespan <= 0:
-            return None
+        if self.outcome != "completed" or self.makespan <= 0 or self.planned_work <= 0:
+            return None  # no planned work: a live run whose tasks each took under a second
         return self.planned_work / self.makespan
 
     @property
@@ -205,7 +205,9 @@ class RunFigures:
                 return "n/a (blocked at the gate: nothing ran)"
             if self.outcome != "completed":
                 return "n/a (the run did not complete)"
-            return "n/a (no time passed)"
+            if self.makespan <= 0:
+                return "n/a (no time passed)"
+            return "n/a (no task took a measurable time)"
         shown = f"{ratio:.2f}x"
         mode = "sequential mode: " if self.mode == "sequential" else ""
         if shown == "1.00x":

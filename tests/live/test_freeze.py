@@ -59,3 +59,36 @@ def test_freeze_refuses_what_is_not_a_finished_live_run(capsys: pytest.CaptureFi
     assert "not a live run folder" in capsys.readouterr().err
     assert cli.main(["freeze", str(tmp_path / "nowhere"), "-o", str(tmp_path / "x.toml")]) == 2
     assert "not a folder" in capsys.readouterr().err
+
+
+def test_a_crossing_is_caught_by_a_boundary_rule_live_and_frozen(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """The file was changed and nothing undid it: a boundary rule fails the live run and its frozen replay."""
+    agents = agents_file(
+        tmp_path, agents={"implementer": agent_table("claude", ("write-outside=docs/design/hack.md",))}
+    )
+    live = run_live(capsys, tmp_path, "--agents", agents)
+    assert live.code == 0, live.err
+    policy = tmp_path / "policy.toml"
+    policy.write_text(
+        'name = "tiers"\ncast = "model-tiers"\n\n[[rule]]\nid = "implementer-no-design"\nkind = "boundary"\n'
+        'persona = "implementer"\ncapability = "design.plan"\nmessage = "Designs are the planner\'s."\n',
+        encoding="utf-8",
+    )
+    assert cli.main(["check", str(live.folder / "events.jsonl"), "--policy", str(policy)]) == 1
+    assert "implementer changed docs/design/hack.md (design.plan work)" in capsys.readouterr().out
+    frozen = tmp_path / "frozen.toml"
+    assert cli.main(["freeze", str(live.folder), "-o", str(frozen)]) == 0
+    build = next(t for t in tomllib.loads(frozen.read_text(encoding="utf-8"))["task"] if t["id"] == "build")
+    assert build["changes"] == [{"attempt": 1, "files": ["docs/design/hack.md"]}]
+    capsys.readouterr()
+    assert cli.main(["check", str(frozen), "--policy", str(policy)]) == 1
+    assert "implementer changed docs/design/hack.md (design.plan work)" in capsys.readouterr().out
+    assert _by_task(live.folder / "events.jsonl")["build"] == _replayed_by_task(frozen, tmp_path)["build"]
+
+
+def _replayed_by_task(scenario: Path, tmp_path: Path) -> dict[str, list[tuple[str, str]]]:
+    out = tmp_path / "replayed"
+    cli.main(["replay", str(scenario), "-o", str(out)])
+    return _by_task(out / "events.jsonl")

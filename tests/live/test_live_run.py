@@ -447,3 +447,28 @@ def test_a_stray_brace_is_a_problem_not_a_folder_name(capsys: pytest.CaptureFixt
     live = run_live(capsys, tmp_path, "--agents", path)
     assert "agents.toml:5: defaults.command[1]: unbalanced brace in '{workdir}}'" in live.err
     assert "agents.toml:6: defaults.env.A: unbalanced brace in '{prompt_file'" in live.err
+
+
+@pytest.mark.parametrize(
+    ("answer", "verdict"),
+    [
+        ("APPROVED\nLooks right.", "approved"),
+        ("**APPROVED**", "approved"),
+        ("Changes requested: add tests.", "changes-requested"),
+        ("## CHANGES REQUESTED\n- the lock is never released", "changes-requested"),
+        ("Not ready: the refresh races.\nApproved-looking tests hide both bugs.", None),
+        ("APPROVED-ish, mostly", None),
+        ("", None),
+    ],
+)
+def test_a_review_verdict_is_the_first_line_of_the_answer(answer: str, verdict: str | None) -> None:
+    from rolecall.live.backend import _verdict
+
+    assert _verdict(answer) == verdict
+
+
+def test_terminal_escapes_from_an_agent_never_reach_the_terminal() -> None:
+    from rolecall.render.markdown import inline
+    from rolecall.render.parts import text
+
+    assert inline(text("\x1b[31mred\x1b[0m \x07bell")) == "\ufffd[31mred\ufffd[0m \ufffdbell"

@@ -16,7 +16,8 @@ __all__ = ["ScriptedBackend"]
 class ScriptedBackend:
     """Activities take their planned minutes; ``fails`` and ``review.verdicts`` script how they end.
 
-    The first ``task.fails`` work attempts of a task fail, whoever makes them;
+    The first ``task.fails`` work attempts of a task fail, whoever makes them,
+    and an attempt listed in ``task.changes`` reports the files it changed;
     review round ``n`` returns ``review.verdicts[n - 1]``. Activities ending at
     the same minute complete in the order they started.
     """
@@ -67,6 +68,12 @@ def _outcome(activity: Activity, task: Task) -> Outcome:
         review = task.review
         assert review is not None, "a review activity belongs to a task with a review"
         return Outcome(ok=True, verdict=review.verdicts[activity.attempt - 1])
+    if activity.activity == "work" and task.changes:
+        # A frozen live run: the files this attempt changed go to the coordinator, which judges them.
+        changed = task.changed_by(activity.attempt)
+        if activity.attempt <= task.fails:
+            return Outcome(ok=False, files=changed)
+        return Outcome(ok=True, deliverable=task.full_deliverable, files=changed)
     if activity.activity == "work" and activity.attempt <= task.fails:
         return Outcome(ok=False)
     return Outcome(ok=True, deliverable=task.full_deliverable)

@@ -288,6 +288,13 @@ class Violation(EventBase):
     capability: CapabilityId
     phrase: str
     owners: tuple[Identifier, ...]
+    files: Annotated[
+        tuple[str, ...],
+        Field(
+            description="Files the persona changed that the capability covers (a live run): the work was done, "
+            "not only attempted. Empty when the persona was stopped before doing anything."
+        ),
+    ] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

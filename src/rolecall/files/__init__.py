@@ -38,8 +38,9 @@ from rolecall.files.writing import (
 )
 
 if TYPE_CHECKING:
+    from rolecall.files.agents import load_agents
     from rolecall.files.casts import load_cast
-    from rolecall.files.events import read_events
+    from rolecall.files.events import read_events, stream_events
     from rolecall.files.policies import default_policies, load_policies, load_policy
     from rolecall.files.scenarios import load_scenario, plan_file
     from rolecall.files.targets import collect_targets, default_targets
@@ -58,6 +59,7 @@ __all__ = [
     "is_dir",
     "is_file",
     "iter_lines",
+    "load_agents",
     "load_cast",
     "load_policies",
     "load_policy",
@@ -68,11 +70,14 @@ __all__ = [
     "read_events",
     "read_stdin",
     "read_text",
+    "stream_events",
     "write_text_atomic",
 ]
 
 _LOADERS = {
+    "load_agents": "rolecall.files.agents",
     "read_events": "rolecall.files.events",
+    "stream_events": "rolecall.files.events",
     "load_cast": "rolecall.files.casts",
     "default_policies": "rolecall.files.policies",
     "load_policies": "rolecall.files.policies",

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from rolecall.live.backend import LiveBackend
     from rolecall.live.freeze import freeze
     from rolecall.live.presets import PRESETS, AgentAnswer, Preset, read_answer
-    from rolecall.live.run import LiveRun, live_scenario, run_live
+    from rolecall.live.run import LiveRun, live_scenario, planned_live, run_live
 
 __all__ = [
     "PRESETS",
@@ -34,6 +34,7 @@ __all__ = [
     "RunSettings",
     "freeze",
     "live_scenario",
+    "planned_live",
     "read_answer",
     "resolve_agents",
     "run_live",
@@ -53,6 +54,7 @@ _WHERE = {
     "read_answer": "rolecall.live.presets",
     "LiveRun": "rolecall.live.run",
     "live_scenario": "rolecall.live.run",
+    "planned_live": "rolecall.live.run",
     "run_live": "rolecall.live.run",
 }
 

@@ -41,7 +41,7 @@ __all__ = ["LiveBackend", "Running"]
 
 _POLL = 0.05
 _MAX_READ = 64 * 1024 * 1024
-_VERDICT = re.compile(r"^[\s*#>_`-]*(APPROVED|CHANGES[ _-]+REQUESTED)\b", re.IGNORECASE | re.MULTILINE)
+_VERDICT = re.compile(r"[*#>_`\s-]*(APPROVED|CHANGES[ _-]+REQUESTED)(?![\w-])", re.IGNORECASE)
 
 
 @dataclass(slots=True)
@@ -318,7 +318,12 @@ class _NotStarted:
 
 
 def _verdict(text: str) -> Verdict | None:
-    match = _VERDICT.search(text)
+    """The verdict the answer starts with: its first non-empty line, markdown decoration aside.
+
+    Anywhere else, "approved" is just a word ("Approved-looking tests hide two bugs").
+    """
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    match = _VERDICT.match(first)
     if match is None:
         return None
     return "approved" if match.group(1).upper() == "APPROVED" else "changes-requested"

@@ -7,9 +7,12 @@ import json
 import signal
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rolecall.errors import UsageError
+
+if TYPE_CHECKING:
+    from rolecall.orchestrator.scenario import Decision
 
 __all__ = ["add_parsers"]
 
@@ -22,10 +25,9 @@ def _out(text: str) -> None:
 
 def _cmd_run(args: argparse.Namespace) -> int:
     from rolecall import __version__
-    from rolecall._toml import read_toml
-    from rolecall.files import check_output_dir, load_templates, plan_file, write_text_atomic
+    from rolecall.files import check_output_dir, load_agents, load_templates, plan_file, write_text_atomic
     from rolecall.files.reading import is_dir, is_file, read_text
-    from rolecall.live.agents import agents_from_document, default_agents_file, resolve_agents
+    from rolecall.live.agents import default_agents_file
     from rolecall.live.approvals import approver_for
     from rolecall.live.progress import Progress
     from rolecall.live.run import agent_totals, planned_live, run_live, stamp
@@ -49,11 +51,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
         raise UsageError(f"-o {folder} already holds files: a run folder is never reused, choose a new one")
     templates = load_templates(Path(args.templates) if args.templates else None)
     plan = plan_file(scenario_path, resolve_cast(args.cast) if args.cast else None)
-    doc = read_toml(agents_path)
-    personas = {p.id: p.name for p in plan.cast}
-    agents = agents_from_document(doc, personas)
+    agents, bindings = load_agents(agents_path, plan.cast)
     here = agents_path.parent
-    bindings = resolve_agents(agents, personas, doc, here)
     workdir_text = args.workdir or agents.run.workdir
     in_run = "{run}" in workdir_text
     workdir = Path(workdir_text.replace("{run}", str(folder)))
@@ -71,6 +70,13 @@ def _cmd_run(args: argparse.Namespace) -> int:
     approver = approver_for(args.approve, plan.scenario, interactive=sys.stdin.isatty())
     show = sys.stderr.isatty() and not args.quiet
     progress = Progress(len(plan.tasks)) if show else None
+    if approver is not None and progress is not None:
+        asks, shown = approver, progress
+
+        def approver(decision: Decision) -> bool:
+            shown.close()  # the question starts on a clean line, not after the progress line
+            return asks(decision)
+
     folder = _claim(folder, fixed=bool(args.output))
     workdir = Path(workdir_text.replace("{run}", str(folder)))
     workdir.mkdir(parents=True, exist_ok=True)
@@ -147,11 +153,8 @@ def _cmd_freeze(args: argparse.Namespace) -> int:
     from rolecall.files import check_output_file
     from rolecall.live.freeze import freeze
 
-    destination = Path(args.output)
     check_output_file(args.output, "-o")
-    if destination.exists() and not args.force:
-        raise UsageError(f"-o {destination} exists: freeze never overwrites a scenario unless --force")
-    written = freeze(Path(args.run), destination)
+    written = freeze(Path(args.run), Path(args.output), force=args.force)
     _out(f"Froze {args.run} into {written}: replay it with rolecall replay {written}\n")
     return 0
 
@@ -166,7 +169,7 @@ def add_parsers(sub: Any) -> None:
         "first agent starts. The run folder keeps the prompts, each agent's raw output and answer, "
         "events.jsonl (written as the run goes), run.log and the transcripts. "
         "Exit 0 when the run completed, 1 when it did not, 2 for bad input, 130 when interrupted (Ctrl-C), "
-        "143 when stopped by SIGTERM; either way every agent is stopped first.",
+        "143 when stopped by SIGTERM (129 on SIGHUP); either way every agent is stopped first.",
     )
     p.add_argument("scenario", metavar="SCENARIO", help="scenario TOML file")
     p.add_argument("--live", action="store_true", help="really start the agents (required: they cost money)")

@@ -20,19 +20,25 @@ from pathlib import Path
 from typing import Any
 
 from rolecall import events as ev
-from rolecall.errors import InputError
+from rolecall.errors import InputError, UsageError
 from rolecall.orchestrator.scenario import Scenario
 
 __all__ = ["freeze", "frozen_scenario"]
 
 
-def freeze(run_dir: Path, destination: Path) -> Path:
-    """Write the scenario of the live run in ``run_dir`` to ``destination``; check that it plans."""
+def freeze(run_dir: Path | str, destination: Path | str, *, force: bool = False) -> Path:
+    """Write the scenario of the live run in ``run_dir`` to ``destination``; check that it plans.
+
+    An existing ``destination`` is a :class:`~rolecall.errors.UsageError` unless ``force``.
+    """
     import tomli_w
 
     from rolecall.files import load_scenario, plan_file, read_events, write_text_atomic
     from rolecall.files.reading import is_dir, read_text
 
+    run_dir, destination = Path(run_dir), Path(destination)
+    if destination.exists() and not force:
+        raise UsageError(f"-o {destination} exists: freeze never overwrites a scenario unless --force")
     if not is_dir(run_dir):
         raise InputError.single(run_dir, "not a folder: expected a run folder written by rolecall run --live")
     record_path = run_dir / "run.json"
@@ -97,6 +103,8 @@ def frozen_scenario(
             task.pop("fails", None)
         if seen.deliverable is not None:
             task["deliverable"] = seen.deliverable
+        if seen.changes:
+            task["changes"] = [{"attempt": k, "files": sorted(files)} for k, files in sorted(seen.changes.items())]
         if "review" in task and seen.verdicts:
             review = task["review"]
             review["verdicts"] = seen.verdicts
@@ -113,7 +121,7 @@ def frozen_scenario(
 
 
 class _Seen:
-    __slots__ = ("deliverable", "fails", "review", "rework", "verdicts", "work")
+    __slots__ = ("changes", "deliverable", "fails", "review", "rework", "verdicts", "work")
 
     def __init__(self) -> None:
         self.work: int | None = None
@@ -122,13 +130,22 @@ class _Seen:
         self.fails = 0
         self.verdicts: list[str] = []
         self.deliverable: str | None = None
+        self.changes: dict[int, set[str]] = {}
+        """Work attempt -> the files it changed outside its persona's role."""
 
 
 def _measure(events: list[ev.Event]) -> dict[str, _Seen]:
     """Per task: the last duration of each kind of activity, failed work attempts, verdicts, the deliverable."""
     seen: dict[str, _Seen] = {}
     open_: dict[tuple[str, str], ev.TaskStarted] = {}
+    crossed: dict[str, set[str]] = {}
     for event in events:
+        if isinstance(event, ev.Violation) and event.files:
+            crossed.setdefault(event.task, set()).update(event.files)
+            continue
+        if isinstance(event, ev.TaskFailed) and event.task in crossed:
+            # The attempt a crossing failed: its number is the one task_failed gives.
+            seen.setdefault(event.task, _Seen()).changes[event.attempt] = crossed.pop(event.task)
         if isinstance(event, ev.TaskStarted):
             open_[(event.task, event.persona)] = event
             continue

@@ -6,6 +6,7 @@ everything it did is in ``run.log`` and ``events.jsonl``.
 
 from __future__ import annotations
 
+import shutil
 import sys
 import time
 from typing import TYPE_CHECKING, TextIO
@@ -24,11 +25,12 @@ _EVERY = 0.25
 class Progress:
     """An event sink that counts settled tasks, and a redraw hook for the backend's polling loop."""
 
-    def __init__(self, total: int, stream: TextIO | None = None, width: int = 120) -> None:
+    def __init__(self, total: int, stream: TextIO | None = None, width: int | None = None) -> None:
         self.total = total
         self.settled = 0
         self.stream = stream or sys.stderr
-        self.width = width
+        # One terminal row, always: a line that wraps cannot be cleared with a carriage return.
+        self.width = width if width is not None else max(20, shutil.get_terminal_size((100, 24)).columns - 1)
         self._drawn = 0.0
         self._shown = False
 

@@ -108,7 +108,7 @@ def run_live(
     plan: Plan,
     bindings: dict[str, Binding],
     settings: RunSettings,
-    templates: TemplateLibrary,
+    templates: TemplateLibrary | None,
     folder: Path,
     *,
     here: Path,
@@ -130,7 +130,14 @@ def run_live(
     from rolecall.live.measured import measured
     from rolecall.render.html import HtmlPage
 
+    if templates is None:
+        from rolecall.files import load_templates
+
+        templates = load_templates()
     folder.mkdir(parents=True, exist_ok=True)
+    workdir.mkdir(parents=True, exist_ok=True)
+    if not (folder / "run.json").exists():
+        _record(plan, folder, workdir)  # the command line writes its own; from Python, this one
     backend = LiveBackend(
         plan,
         bindings,
@@ -199,3 +206,22 @@ def agent_totals(folder: Path) -> str:
     if tokens_in or tokens_out:
         parts.append(f"tokens {tokens_in:,} in / {tokens_out:,} out")
     return "Agents:     " + ", ".join(parts) + "\n"
+
+
+def _record(plan: Plan, folder: Path, workdir: Path) -> None:
+    """What ``rolecall freeze`` reads: the run's record and its scenario."""
+    import tomli_w
+
+    from rolecall.files import write_text_atomic
+
+    cast = plan.cast.source
+    record = {
+        "format": 1,
+        "scenario": str(plan.source.resolve()) if plan.source is not None else plan.scenario.name,
+        "cast": str(cast.resolve()) if cast is not None else plan.cast.name,
+        "workdir": str(workdir.resolve()),
+        "max_attempts": plan.scenario.max_attempts,
+    }
+    write_text_atomic(folder / "run.json", json.dumps(record, indent=2) + "\n")
+    data = plan.scenario.model_dump(mode="json", exclude_defaults=True)
+    write_text_atomic(folder / "scenario.toml", tomli_w.dumps(data, multiline_strings=True))

@@ -117,6 +117,13 @@ class Review(FileModel):
         return self
 
 
+class Change(FileModel):
+    """Files one work attempt of a task changed."""
+
+    attempt: int = Field(ge=1, description="The work attempt (counted over all personas, as in task_failed).")
+    files: tuple[Text, ...] = Field(min_length=1)
+
+
 class Task(FileModel):
     id: Identifier
     phase: Identifier
@@ -134,6 +141,11 @@ class Task(FileModel):
         default=None, description="Persona that tries the task first (stages a boundary violation)."
     )
     fails: int = Field(default=0, ge=0, le=1000, description="How many attempts fail before one succeeds.")
+    changes: tuple[Change, ...] = Field(
+        default=(),
+        description="Files work attempts changed (a scenario frozen from a live run): checked against the "
+        "cast's file globs, so a crossing replays as the violation and redirect it was.",
+    )
     review: Review | None = None
     report: OrchestratorReport | None = Field(
         default=None, description="An ORCHESTRATOR REPORT block appended to the deliverable."
@@ -143,6 +155,10 @@ class Task(FileModel):
         pattern=DECISION_OPTION_PATTERN,
         description="'decision.option': the task runs only when that option is chosen.",
     )
+
+    def changed_by(self, attempt: int) -> tuple[str, ...]:
+        """The files work attempt ``attempt`` changed, as frozen from a live run."""
+        return tuple(f for c in self.changes if c.attempt == attempt for f in c.files)
 
     @property
     def full_deliverable(self) -> str:

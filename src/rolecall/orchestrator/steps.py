@@ -170,9 +170,9 @@ def boundary_crossed(tr: Tracker, i: int, persona: str, capability_id: str, file
     owners = cast.owners_of(capability_id)
     owner = owners[0].id if owners else cast.orchestrator.id
     listed = ", ".join(files)
-    subtasks = tuple(f"Review the change {persona} made to {f}" for f in files)
+    subtasks = tuple(f"Review the change {cast.persona(persona).name} made to {f}" for f in files)
     task = tr.plan.tasks[i]
-    redirected(tr, i, persona, owner, capability_id, task.summary, subtasks, f"changed {listed}")
+    redirected(tr, i, persona, owner, capability_id, task.summary, subtasks, f"changed {listed}", files)
 
 
 def redirected(
@@ -184,6 +184,7 @@ def redirected(
     summary: str,
     subtasks: tuple[str, ...],
     did: str = "",
+    files: tuple[str, ...] = (),
 ) -> None:
     """Work outside a persona's role: the violation, the orchestrator's redirect, the handoff to ``to``.
 
@@ -206,6 +207,7 @@ def redirected(
             capability=capability_id,
             phrase=f"{did} ({phrase})" if did else phrase,
             owners=tuple(p.id for p in cast.owners_of(capability_id)),
+            files=files,
         )
     )
     tr.emit(

@@ -73,6 +73,11 @@ class _Boundary(_Checker):
         self.seen: set[tuple[str, str]] = set()
 
     def __call__(self, event: ev.Event) -> None:
+        if isinstance(event, ev.Violation) and event.files:
+            # A live run's persona changed files of this capability: stopped afterwards, but the
+            # change was made and nothing undid it. An attempt stopped before any work is not work.
+            self._crossed(event)
+            return
         if not isinstance(event, ev.TaskStarted) or event.activity == "review":
             return
         rule, persona = self.rule, event.persona
@@ -85,6 +90,17 @@ class _Boundary(_Checker):
             return
         self.seen.add((persona, event.task))
         self.report(f"{persona} performed {capability} work on task {event.task}", event, (persona,), event.task)
+
+    def _crossed(self, event: ev.Violation) -> None:
+        rule, persona, capability = self.rule, event.persona, event.capability
+        if not (_match(persona, rule.persona) and _match(capability, rule.capability)):
+            return
+        if rule.except_owners and capability in self.run.owns.get(persona, ()):
+            return
+        changed = ", ".join(event.files)
+        self.report(
+            f"{persona} changed {changed} ({capability} work) on task {event.task}", event, (persona,), event.task
+        )
 
 
 class _Route(_Checker):
