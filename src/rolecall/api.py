@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from rolecall.backends import Backend
     from rolecall.policies import Policy
     from rolecall.policies.check import CheckResult
+    from rolecall.render.html import HtmlPage
 
 __all__ = ["CastRef", "CheckTarget", "Replay", "ScenarioRef", "TemplatesRef", "check", "replay"]
 
@@ -52,6 +53,8 @@ class Replay:
     templates: TemplateLibrary | None = field(default=None, repr=False, compare=False)
     """The templates the transcripts are worded with (``None``: the shipped ones)."""
     _views: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+    _page: HtmlPage | None = field(default=None, repr=False, compare=False)
+    """The page the files were written from: the views are rendered from it again when asked."""
 
     @property
     def outcome(self) -> str:
@@ -67,7 +70,8 @@ class Replay:
         if "md" not in self._views:
             from rolecall.render.markdown import markdown_transcript
 
-            self._views["md"] = markdown_transcript(self._kept(), self.templates)
+            page = self._page
+            self._views["md"] = page.transcript.text() if page else markdown_transcript(self._kept(), self.templates)
         return self._views["md"]
 
     def html(self) -> str:
@@ -75,7 +79,8 @@ class Replay:
         if "html" not in self._views:
             from rolecall.render.html import html_page
 
-            self._views["html"] = html_page(self._kept(), self.templates)
+            page = self._page
+            self._views["html"] = page.text() if page else html_page(self._kept(), self.templates)
         return self._views["html"]
 
     def _kept(self) -> tuple[Event, ...]:
@@ -106,7 +111,7 @@ def replay(
     sinks and files. Bad input raises :class:`~rolecall.errors.InputError`
     listing every problem, a bad argument :class:`~rolecall.errors.UsageError`.
     """
-    from rolecall.files import atomic_writer, check_output_dir, write_text_atomic
+    from rolecall.files import atomic_writer, check_output_dir
 
     folder = Path(output) if output is not None else None
     if folder is not None:
@@ -129,11 +134,13 @@ def replay(
         final = coordinator.run(*every, *([page] if page is not None else []), JsonlSink(handle))
     if page is None:
         return Replay(plan, final, tuple(kept), (events_file,), library)
-    views = {"md": page.transcript.text(), "html": page.text()}
-    write_text_atomic(folder / "transcript.md", views["md"])
-    write_text_atomic(folder / "transcript.html", views["html"])
+    # Written piece by piece: a large run's page is never held whole as one string.
+    with atomic_writer(folder / "transcript.md") as handle:
+        handle.writelines(page.transcript.pieces())
+    with atomic_writer(folder / "transcript.html") as handle:
+        handle.writelines(page.pieces())
     written = (events_file, folder / "transcript.md", folder / "transcript.html")
-    return Replay(plan, final, tuple(kept), written, library, views)
+    return Replay(plan, final, tuple(kept), written, library, _page=page)
 
 
 def check(

@@ -245,10 +245,12 @@ def _cmd_render(args: argparse.Namespace) -> int:
     unfinished = last.kind != "run_finished"
     if unfinished:
         sys.stderr.write(f"rolecall: warning: the run did not finish; shown up to its last event (seq {last.seq})\n")
-    shown = "".join(lines) if args.format == "jsonl" else view.text()
+    if args.format in ("md", "html"):
+        sys.stdout.writelines(view.pieces())  # never held whole: a large run's page is hundreds of MB
+    else:
+        _out("".join(lines) if args.format == "jsonl" else view.text())
     if unfinished and args.format == "md":
-        shown += f"\n_The run did not finish: the stream stops at event {last.seq}._\n"
-    _out(shown)
+        _out(f"\n_The run did not finish: the stream stops at event {last.seq}._\n")
     return EXIT_FAILED if unfinished else EXIT_OK
 
 

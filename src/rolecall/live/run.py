@@ -125,7 +125,7 @@ def run_live(
     """
     from loguru import logger
 
-    from rolecall.files import atomic_writer, write_text_atomic
+    from rolecall.files import atomic_writer
     from rolecall.live.backend import LiveBackend
     from rolecall.live.measured import measured
     from rolecall.render.html import HtmlPage
@@ -175,8 +175,10 @@ def run_live(
         page(event)
         for view in views:
             view(event)
-    write_text_atomic(folder / "transcript.md", page.transcript.text())
-    write_text_atomic(folder / "transcript.html", page.text())
+    with atomic_writer(folder / "transcript.md") as out:
+        out.writelines(page.transcript.pieces())
+    with atomic_writer(folder / "transcript.html") as out:
+        out.writelines(page.pieces())
     written = (events_file, folder / "transcript.md", folder / "transcript.html")
     return LiveRun(plan, final, folder, written)
 

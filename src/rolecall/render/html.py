@@ -11,7 +11,8 @@ Markdown's Mermaid diagrams. Everything is computed from the events.
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable
+import itertools
+from collections.abc import Iterable, Iterator
 
 from rolecall import events as ev
 from rolecall._words import count, outcome_words
@@ -68,9 +69,14 @@ class HtmlPage:
             self.final = event
 
     def text(self) -> str:
+        return "".join(self.pieces())
+
+    def pieces(self) -> Iterator[str]:
+        """The page in pieces, for writing it without holding it whole."""
         start = self.start
         if start is None:
-            return "<!doctype html><title>rolecall</title><p>incomplete event stream</p>\n"
+            yield "<!doctype html><title>rolecall</title><p>incomplete event stream</p>\n"
+            return
         colour = {p.id: _PALETTE[i % len(_PALETTE)] for i, p in enumerate(start.personas)}
         busy = self.timeline.busy
         worked = [p for p in start.personas if p.id in busy or p.id == start.orchestrator]
@@ -83,7 +89,7 @@ class HtmlPage:
         )
         # Phase numbers are settled chunk by chunk, so the page is never held twice at its full size.
         settle = self.transcript.narrator.settle
-        said = [settle(chunk) for chunk in (*self._said, "\n".join(self._chunk)) if chunk]
+        said = (settle(chunk) for chunk in (*self._said, "\n".join(self._chunk)) if chunk)
         live = live_start(start)
         clock = f"<p class=clock>{html.escape(live)}.</p>" if live else ""
         body = [
@@ -93,9 +99,12 @@ class HtmlPage:
             "</label></header>",
             "<section id=timeline><h2>Timeline</h2>", self.timeline.svg(start, colour), "</section>",
             "<section id=graph><h2>Handoffs and redirects</h2>", self.graph.svg(start, colour), "</section>",
-            "<section id=transcript><h2>Transcript</h2>", *said, "</section>",
+            "<section id=transcript><h2>Transcript</h2>",
         ]  # fmt: skip
-        return "\n".join([_HEAD.format(title=html.escape(start.title), css=css), *body, _TAIL])
+        yield _HEAD.format(title=html.escape(start.title), css=css)
+        for part in itertools.chain(body, said, ("</section>", _TAIL)):
+            yield "\n"
+            yield part
 
     def _figures(self) -> str:
         """The run's outcome and figures at the top, named as every other view names them."""

@@ -9,7 +9,7 @@ renders while it streams.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from rolecall import events as ev
 from rolecall.figures import FiguresTally
@@ -154,8 +154,21 @@ class MarkdownTranscript:
         return out
 
     def text(self) -> str:
-        # Trailing empty lines are dropped, as the file ends with one newline.
-        return self.narrator.settle("\n".join(self._chunks).rstrip("\n") + "\n")
+        return "".join(self.pieces())
+
+    def pieces(self) -> Iterator[str]:
+        """The transcript in pieces, one per event, for writing it without holding it whole.
+
+        Phase numbers are settled piece by piece (a token never spans two), and trailing
+        empty lines are dropped, as the file ends with one newline.
+        """
+        settle, chunks = self.narrator.settle, self._chunks
+        last = len(chunks) - 1
+        while last > 0 and not chunks[last].strip("\n"):
+            last -= 1
+        for k in range(last):
+            yield settle(chunks[k]) + "\n"
+        yield (settle(chunks[last]).rstrip("\n") if chunks else "") + "\n"
 
 
 def markdown_transcript(events: Iterable[ev.Event], templates: TemplateLibrary | None = None) -> str:
