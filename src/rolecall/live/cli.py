@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import signal
 import sys
 from pathlib import Path
@@ -24,9 +23,8 @@ def _out(text: str) -> None:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from rolecall import __version__
-    from rolecall.files import check_output_dir, load_agents, load_templates, plan_file, write_text_atomic
-    from rolecall.files.reading import is_dir, is_file, read_text
+    from rolecall.files import check_output_dir, load_agents, load_templates, plan_file
+    from rolecall.files.reading import is_dir, is_file
     from rolecall.live.agents import default_agents_file
     from rolecall.live.approvals import approver_for
     from rolecall.live.progress import Progress
@@ -80,18 +78,6 @@ def _cmd_run(args: argparse.Namespace) -> int:
     folder = _claim(folder, fixed=bool(args.output))
     workdir = Path(workdir_text.replace("{run}", str(folder)))
     workdir.mkdir(parents=True, exist_ok=True)
-    record = {
-        "format": 1,
-        "rolecall": __version__,
-        "scenario": str(scenario_path.resolve()),
-        "cast": str(plan.cast.source.resolve()) if plan.cast.source is not None else plan.cast.name,
-        "agents": str(agents_path.resolve()),
-        "workdir": str(workdir.resolve()),
-        "max_attempts": plan.scenario.max_attempts,
-    }
-    write_text_atomic(folder / "run.json", json.dumps(record, indent=2) + "\n")
-    write_text_atomic(folder / "scenario.toml", read_text(scenario_path, what="scenario file"))
-    write_text_atomic(folder / "agents.toml", read_text(agents_path, what="agents file"))
     summary = SummaryBuilder()
     received: list[int] = []
 
@@ -114,6 +100,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
             live_sinks=(progress,) if progress is not None else (),
             views=(summary,),
             on_change=progress.redraw if progress is not None else None,
+            agents_file=agents_path,
         )
     except KeyboardInterrupt:
         if progress is not None:

@@ -21,6 +21,7 @@ from typing import Any
 
 from rolecall import events as ev
 from rolecall.errors import InputError, UsageError
+from rolecall.live.measured import closed_by
 from rolecall.orchestrator.scenario import Scenario
 
 __all__ = ["freeze", "frozen_scenario"]
@@ -149,7 +150,7 @@ def _measure(events: list[ev.Event]) -> dict[str, _Seen]:
         if isinstance(event, ev.TaskStarted):
             open_[(event.task, event.persona)] = event
             continue
-        ended = _ends(event)
+        ended = closed_by(event)
         if ended is None:
             continue
         task_id, persona = ended
@@ -174,15 +175,6 @@ def _measure(events: list[ev.Event]) -> dict[str, _Seen]:
         if isinstance(event, ev.TaskFinished) and event.task in seen:
             seen[event.task].deliverable = event.deliverable
     return seen
-
-
-def _ends(event: ev.Event) -> tuple[str, str] | None:
-    """The (task, persona) whose activity ``event`` closes, if it closes one."""
-    if isinstance(event, ev.TaskFailed | ev.TaskSubmitted | ev.TaskFinished):
-        return event.task, event.persona
-    if isinstance(event, ev.ReviewRound):
-        return event.task, event.reviewer
-    return None
 
 
 def _cast_ref(named: str, recorded: object, destination: Path) -> str:

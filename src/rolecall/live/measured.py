@@ -20,8 +20,18 @@ import dataclasses
 from collections.abc import Sequence
 
 from rolecall import events as ev
+from rolecall.orchestrator.graph import Graph, longest_paths, topological_order, trace_path
 
-__all__ = ["measured"]
+__all__ = ["closed_by", "measured"]
+
+
+def closed_by(event: ev.Event) -> tuple[str, str] | None:
+    """The (task, persona) whose activity ``event`` closes, if it closes one."""
+    if isinstance(event, ev.TaskSubmitted | ev.TaskFinished | ev.TaskFailed):
+        return event.task, event.persona
+    if isinstance(event, ev.ReviewRound):
+        return event.task, event.reviewer
+    return None
 
 
 def measured(events: Sequence[ev.Event]) -> list[ev.Event]:
@@ -33,59 +43,40 @@ def measured(events: Sequence[ev.Event]) -> list[ev.Event]:
         if isinstance(event, ev.TaskStarted):
             open_[(event.task, event.persona)] = position
             continue
-        if isinstance(event, ev.TaskSubmitted | ev.TaskFinished | ev.TaskFailed):
-            key = (event.task, event.persona)
-        elif isinstance(event, ev.ReviewRound):
-            key = (event.task, event.reviewer)
-        else:
-            continue
-        start = open_.pop(key, None)
+        key = closed_by(event)
+        start = open_.pop(key, None) if key is not None else None
         if start is None:
-            continue  # an approval or an exhausted review loop closes no activity of its own
+            continue  # not a close, or an approval or an exhausted review loop, which close no activity
         started = out[start]
         assert isinstance(started, ev.TaskStarted)
         out[start] = dataclasses.replace(started, duration=event.at - started.at)
         if started.activity != "review" and isinstance(event, ev.TaskSubmitted | ev.TaskFinished):
-            took[event.task] = event.at - started.at
+            took[started.task] = event.at - started.at
     return _replan(out, took)
 
 
 def _replan(events: list[ev.Event], took: dict[str, int]) -> list[ev.Event]:
-    """The plan's figures from measured work: expected times, planned work, the critical path."""
+    """The plan's figures from measured work: expected times, planned work, the critical path.
+
+    The critical path is found as the plan finds it (:mod:`rolecall.orchestrator.graph`), over
+    each task's ``depends_on``.
+    """
     first, last = events[0], events[-1]
     if not isinstance(first, ev.RunStarted) or not isinstance(last, ev.RunFinished):
         return events
     finished = {e.task for e in events if isinstance(e, ev.TaskFinished)}
-    work = {t.id: took.get(t.id, 0) if t.id in finished else 0 for t in first.plan}
-    deps = {t.id: t.depends_on for t in first.plan}
-    ends: dict[str, int] = {}
-
-    def end(task: str) -> int:
-        # Iterative: a plan of 100k chained tasks must not hit the recursion limit.
-        stack = [task]
-        while stack:
-            top = stack[-1]
-            pending = [d for d in deps.get(top, ()) if d not in ends and d in work]
-            if pending:
-                stack.extend(pending)
-                continue
-            stack.pop()
-            ends[top] = work[top] + max((ends[d] for d in deps.get(top, ()) if d in ends), default=0)
-        return ends[task]
-
-    critical_time = max((end(t) for t in work), default=0)
-    critical: set[str] = {t for t, e in ends.items() if e == critical_time and critical_time > 0}
-    frontier = list(critical)
-    while frontier:
-        task = frontier.pop()
-        for d in deps.get(task, ()):
-            if d in ends and d not in critical and ends[d] == ends[task] - work[task]:
-                critical.add(d)
-                frontier.append(d)
-    plan = tuple(dataclasses.replace(t, expected_time=work[t.id], critical=t.id in critical) for t in first.plan)
-    events[0] = dataclasses.replace(first, plan=plan, sequential_time=sum(work.values()), critical_time=critical_time)
+    tasks = first.plan
+    index = {t.id: k for k, t in enumerate(tasks)}
+    work = [took.get(t.id, 0) if t.id in finished else 0 for t in tasks]
+    graph = Graph(tuple(tuple(index[d] for d in t.depends_on if d in index) for t in tasks))
+    order, _ = topological_order(graph)  # acyclic: the stream's plan was planned
+    finish, via = longest_paths(graph, order, work)
+    critical_time = max(finish, default=0)
+    critical = set(trace_path(finish, via, len(tasks))) if critical_time > 0 else set()
+    plan = tuple(dataclasses.replace(t, expected_time=work[k], critical=k in critical) for k, t in enumerate(tasks))
+    events[0] = dataclasses.replace(first, plan=plan, sequential_time=sum(work), critical_time=critical_time)
     events[-1] = dataclasses.replace(last, critical_time=critical_time)
     for k, event in enumerate(events):
-        if isinstance(event, ev.TaskAssigned):
-            events[k] = dataclasses.replace(event, expected_time=work.get(event.task, 0))
+        if isinstance(event, ev.TaskAssigned) and event.task in index:
+            events[k] = dataclasses.replace(event, expected_time=work[index[event.task]])
     return events

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+from rolecall.figures import duration
+
 __all__ = ["AgentProcess", "Ended", "Limits"]
 
 _CHUNK = 65536
@@ -210,10 +212,5 @@ def _kill_group(pid: int, sig: signal.Signals) -> None:
 
 
 def _seconds(value: float) -> str:
-    whole = int(value)
-    if whole != value:
-        return f"{value:g}s"
-    minutes, seconds = divmod(whole, 60)
-    if minutes and seconds:
-        return f"{minutes}m {seconds:02d}s"
-    return f"{minutes}m" if minutes else f"{seconds}s"
+    """A limit as the views print seconds (``30s``, ``5m``); a fraction as written (``0.5s``)."""
+    return duration(int(value), "seconds") if value == int(value) else f"{value:g}s"

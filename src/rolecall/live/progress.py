@@ -12,6 +12,7 @@ import time
 from typing import TYPE_CHECKING, TextIO
 
 from rolecall import events as ev
+from rolecall.render.parts import clock
 
 if TYPE_CHECKING:
     from rolecall.live.backend import LiveBackend
@@ -50,18 +51,13 @@ class Progress:
 
     def line(self, backend: object) -> str:
         live: LiveBackend = backend  # type: ignore[assignment]
-        parts = [f"[{_hms(live.elapsed())}] {self.settled}/{self.total} tasks settled"]
+        parts = [f"[{clock(live.elapsed(), 'seconds')}] {self.settled}/{self.total} tasks settled"]
         for run in live.live:
             seconds = int(time.monotonic() - run.launched)
-            parts.append(f"{run.activity.persona}: {run.task.id} ({run.activity.activity}) {_hms(seconds)}")
+            parts.append(f"{run.activity.persona}: {run.task.id} ({run.activity.activity}) {clock(seconds, 'seconds')}")
         return " | ".join(parts)
 
     def close(self) -> None:
         if self._shown:
             self.stream.write("\r\x1b[K")
             self.stream.flush()
-
-
-def _hms(seconds: int) -> str:
-    hours, rest = divmod(seconds, 3600)
-    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}"

@@ -82,10 +82,6 @@ def live_scenario(scenario: Scenario, retries: int | None) -> Scenario:
     return scenario.model_copy(update=update)
 
 
-def decisions_of(scenario: Scenario) -> list[Decision]:
-    return [c.decision for c in scenario.checkin if c.decision is not None]
-
-
 @contextlib.contextmanager
 def run_log(folder: Path) -> Iterator[None]:
     """Process management is logged to ``run.log`` in the run folder, and nowhere else."""
@@ -117,11 +113,13 @@ def run_live(
     live_sinks: tuple[Callable[[Event], None], ...] = (),
     views: tuple[Callable[[Event], None], ...] = (),
     on_change: Callable[[object], None] | None = None,
+    agents_file: Path | None = None,
 ) -> LiveRun:
     """Run ``plan`` (already on the seconds clock) with real agents, writing into ``folder``.
 
     ``live_sinks`` see each event as it happens (a progress line); ``views`` see the
-    finished stream, with measured durations (a summary).
+    finished stream, with measured durations (a summary). ``agents_file`` is copied into
+    the run folder beside the run's record and scenario, for ``rolecall freeze``.
     """
     from loguru import logger
 
@@ -136,8 +134,7 @@ def run_live(
         templates = load_templates()
     folder.mkdir(parents=True, exist_ok=True)
     workdir.mkdir(parents=True, exist_ok=True)
-    if not (folder / "run.json").exists():
-        _record(plan, folder, workdir)  # the command line writes its own; from Python, this one
+    _record(plan, folder, workdir, agents_file)
     backend = LiveBackend(
         plan,
         bindings,
@@ -210,20 +207,28 @@ def agent_totals(folder: Path) -> str:
     return "Agents:     " + ", ".join(parts) + "\n"
 
 
-def _record(plan: Plan, folder: Path, workdir: Path) -> None:
-    """What ``rolecall freeze`` reads: the run's record and its scenario."""
+def _record(plan: Plan, folder: Path, workdir: Path, agents_file: Path | None) -> None:
+    """What ``rolecall freeze`` reads: the run's record, its scenario as written, its agents file."""
     import tomli_w
 
-    from rolecall.files import write_text_atomic
+    from rolecall import __version__
+    from rolecall.files import read_text, write_text_atomic
 
     cast = plan.cast.source
-    record = {
+    record: dict[str, object] = {
         "format": 1,
+        "rolecall": __version__,
         "scenario": str(plan.source.resolve()) if plan.source is not None else plan.scenario.name,
         "cast": str(cast.resolve()) if cast is not None else plan.cast.name,
         "workdir": str(workdir.resolve()),
         "max_attempts": plan.scenario.max_attempts,
     }
+    if agents_file is not None:
+        record["agents"] = str(agents_file.resolve())
+        write_text_atomic(folder / "agents.toml", read_text(agents_file, what="agents file"))
     write_text_atomic(folder / "run.json", json.dumps(record, indent=2) + "\n")
-    data = plan.scenario.model_dump(mode="json", exclude_defaults=True)
-    write_text_atomic(folder / "scenario.toml", tomli_w.dumps(data, multiline_strings=True))
+    if plan.source is not None:
+        scenario = read_text(plan.source, what="scenario file")
+    else:
+        scenario = tomli_w.dumps(plan.scenario.model_dump(mode="json", exclude_defaults=True), multiline_strings=True)
+    write_text_atomic(folder / "scenario.toml", scenario)

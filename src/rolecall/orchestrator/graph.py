@@ -11,7 +11,7 @@ from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-__all__ = ["Graph", "find_cycle", "longest_paths", "topological_order"]
+__all__ = ["Graph", "find_cycle", "longest_paths", "topological_order", "trace_path"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,3 +77,17 @@ def longest_paths(graph: Graph, order: Sequence[int], weight: Sequence[int]) -> 
         finish[node] = best + weight[node]
         via[node] = best_pred
     return finish, via
+
+
+def trace_path(finish: Sequence[int], via: Sequence[int], n: int) -> tuple[int, ...]:
+    """The longest path ending among nodes ``0..n-1`` (ties: the earliest node), in order."""
+    if n == 0:
+        return ()
+    node = max(range(n), key=lambda i: (finish[i], -i))
+    path: list[int] = []
+    while node != -1:
+        if node < n:
+            path.append(node)
+        node = via[node]
+    path.reverse()
+    return tuple(path)

@@ -17,7 +17,7 @@ from typing import Literal
 from rolecall._toml import TomlDocument
 from rolecall.errors import InputError, Problem
 from rolecall.orchestrator.checks import Author, check_references
-from rolecall.orchestrator.graph import Graph, find_cycle, longest_paths, topological_order
+from rolecall.orchestrator.graph import Graph, find_cycle, longest_paths, topological_order, trace_path
 from rolecall.orchestrator.scenario import Scenario, Task
 from rolecall.roles.cast import Cast
 
@@ -120,7 +120,7 @@ def build_plan(scenario: Scenario, cast: Cast, doc: TomlDocument | None = None) 
         phase_after=phase_after,
         phase_gate=phase_gate,
         levels=tuple(tuple(level) for level in levels),
-        critical_path=_trace(finish, via, n),
+        critical_path=trace_path(finish, via, n),
         critical_time=max(finish[:n], default=0),
         sequential_time=sum(t.expected_time for t in tasks),
     )
@@ -233,19 +233,6 @@ def submitter(task: Task, cast: Cast, performer: str, max_attempts: int, enforce
         if moves == 0:
             return step.persona, step.step
     return None
-
-
-def _trace(finish: list[int], via: list[int], n: int) -> tuple[int, ...]:
-    if n == 0:
-        return ()
-    node = max(range(n), key=lambda i: (finish[i], -i))
-    path: list[int] = []
-    while node != -1:
-        if node < n:
-            path.append(node)
-        node = via[node]
-    path.reverse()
-    return tuple(path)
 
 
 def _node_name(node: int, scenario: Scenario) -> str:
