@@ -109,6 +109,11 @@ print(json.dumps({"seconds": seconds, "maxrss": usage.ru_maxrss, "code": proc.re
 """
 
 
+# As in any installed copy, modules load from cached bytecode: without this a
+# machine that sets PYTHONDONTWRITEBYTECODE would compile every module on every run.
+CHILD_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
 def run_measured(argv: list[str]) -> tuple[float, float, int, str]:
     """Run ``argv`` to completion: (wall seconds, peak RSS in MB, exit code, stderr)."""
     with tempfile.TemporaryDirectory(prefix="rolecall-run-") as tmp:
@@ -118,6 +123,7 @@ def run_measured(argv: list[str]) -> tuple[float, float, int, str]:
             stdout=subprocess.PIPE,
             check=True,
             text=True,
+            env=CHILD_ENV,
         )
         stderr = err.read_text(encoding="utf-8", errors="replace")
     report = json.loads(done.stdout)
@@ -125,6 +131,7 @@ def run_measured(argv: list[str]) -> tuple[float, float, int, str]:
 
 
 _FLOOR = Path(__file__).resolve().parent / "floor.py"
+_warmed: list[bool] = []
 
 
 def measure(shape: str, tasks: int, workdir: Path, modes: list[str]) -> list[Result]:
@@ -132,6 +139,10 @@ def measure(shape: str, tasks: int, workdir: Path, modes: list[str]) -> list[Res
     start = time.perf_counter()
     scenario = write_synthetic(folder, shape, tasks)
     generate_seconds = time.perf_counter() - start
+    if not _warmed:
+        # One untimed run first, so the timed ones load every module from cached bytecode.
+        run_measured([sys.executable, "-m", "rolecall", "replay", str(scenario), "-o", str(folder / "warm")])
+        _warmed.append(True)
     floor_seconds, _, code, stderr = run_measured([sys.executable, str(_FLOOR), str(scenario), str(folder / "f.jsonl")])
     if code != 0:
         raise SystemExit(f"floor of {shape} {tasks} exited {code}:\n{stderr}")

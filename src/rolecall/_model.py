@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any
+from typing import Annotated
 
 from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
     Field,
+    GetCoreSchemaHandler,
     StringConstraints,
-    ValidationInfo,
     WithJsonSchema,
-    model_validator,
 )
+from pydantic_core import CoreSchema
 
 from rolecall.events.ids import (
     CAPABILITY_PATTERN,
@@ -34,7 +34,6 @@ __all__ = [
     "HANDLE_PATTERN",
     "IDENTIFIER_PATTERN",
     "PATTERN_HINTS",
-    "TUPLES_ONLY",
     "CapabilityId",
     "FileModel",
     "Glob",
@@ -46,30 +45,37 @@ __all__ = [
 ]
 
 
+def _lax_tuples(node: object) -> None:
+    """Mark every tuple schema under ``node`` lax: its items keep the strictness they have."""
+    if isinstance(node, dict):
+        if node.get("type") == "tuple":
+            node["strict"] = False
+        for value in node.values():
+            _lax_tuples(value)
+    elif isinstance(node, list):
+        for value in node:
+            _lax_tuples(value)
+
+
 class FileModel(BaseModel):
     """Frozen, strict about keys and strict about types.
 
     A typo in a key is an error, not silence; and a value is never coerced:
     ``"no"`` is not a boolean and ``1.0`` is not a count, because a silent
-    coercion can switch off a check the user meant to keep. Lists are the one
-    conversion made (to tuples, the frozen form), since TOML and JSON have no
-    other way to write a sequence.
+    coercion can switch off a check the user meant to keep. A list is the one
+    conversion made (to a tuple, the frozen form), since TOML and JSON have no
+    other way to write a sequence: every tuple in a model's schema is lax
+    about its container and strict about its items, so the data a TOML parser
+    returns validates as it is, without a copy made first.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid", strict=True, str_strip_whitespace=False)
 
-    @model_validator(mode="before")
     @classmethod
-    def _lists_to_tuples(cls, data: Any, info: ValidationInfo) -> Any:
-        if info.context and info.context.get(TUPLES_ONLY):
-            return data  # the files layer converted every list in one pass already
-        if isinstance(data, dict) and any(isinstance(v, list) for v in data.values()):
-            return {k: tuple(v) if isinstance(v, list) else v for k, v in data.items()}
-        return data
-
-
-TUPLES_ONLY = "rolecall.tuples-only"
-"""Validation context key: the data holds no lists (the TOML reader converted them)."""
+    def __get_pydantic_core_schema__(cls, source: type[BaseModel], handler: GetCoreSchemaHandler) -> CoreSchema:
+        schema = handler(source)
+        _lax_tuples(schema)
+        return schema
 
 
 PATTERN_HINTS: dict[str, str] = {
@@ -111,8 +117,9 @@ def parse_minutes(value: object) -> object:
 
 Minutes = Annotated[
     int,
-    BeforeValidator(parse_minutes),
+    # Bounds first: they then live in the core schema, not in a Python call per value.
     Field(ge=0, le=10_000_000),
+    BeforeValidator(parse_minutes),
     WithJsonSchema(
         {
             "anyOf": [

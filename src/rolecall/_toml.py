@@ -17,7 +17,6 @@ except ImportError:  # pragma: no cover - a platform without tomli wheels
 
 from rolecall._locate import KeyLines, format_loc, unterminated_string_line
 from rolecall._messages import problems_from_validation as _problems
-from rolecall._model import TUPLES_ONLY
 from rolecall.errors import InputError, Problem
 from rolecall.files.reading import decode, read_bytes
 
@@ -45,14 +44,6 @@ class TomlDocument:
         self.text = text
         self.data = data
         self._lines: KeyLines | None = None
-        self._frozen: dict[str, Any] | None = None
-
-    @property
-    def frozen(self) -> dict[str, Any]:
-        """The data with every list made a tuple, the form the strict file models accept."""
-        if self._frozen is None:
-            self._frozen = _tuples(self.data)
-        return self._frozen
 
     @property
     def lines(self) -> KeyLines:
@@ -69,7 +60,7 @@ class TomlDocument:
     def validate(self, model: type[M], context: Mapping[str, Any] | None = None) -> M:
         """Validate the data as ``model``; raise :class:`InputError` with every problem."""
         try:
-            return model.model_validate(self.frozen, context={**(context or {}), TUPLES_ONLY: True})
+            return model.model_validate(self.data, context=context)
         except ValidationError as exc:
             raise InputError(problems_from_validation(exc, model, self)) from None
         except RecursionError:
@@ -96,13 +87,11 @@ def parse_toml(text: str, path: Path | None = None) -> TomlDocument:
     except RecursionError:
         raise InputError.single(path, f"nested more than {MAX_DEPTH} levels deep") from None
     try:
-        frozen = _freeze(data, 0)
+        _bounded(data, 0)
     except _TooDeep:
         _check_depth(data, path, text)  # finds where, and raises
         raise
-    document = TomlDocument(path, text, data)
-    document._frozen = frozen
-    return document
+    return TomlDocument(path, text, data)
 
 
 def _syntax_problem(exc: Exception, text: str, path: Path | None) -> Problem:
@@ -118,23 +107,22 @@ def _syntax_problem(exc: Exception, text: str, path: Path | None) -> Problem:
 
 
 class _TooDeep(Exception):
-    """Raised by :func:`_freeze` past :data:`MAX_DEPTH`; the slower walk then says where."""
+    """Raised by :func:`_bounded` past :data:`MAX_DEPTH`; the slower walk then says where."""
 
 
-def _freeze(value: Any, depth: int) -> Any:
-    """Lists made tuples, in one pass that also bounds the depth (so the recursion is bounded too)."""
+def _bounded(value: Any, depth: int) -> None:
+    """Raise :class:`_TooDeep` if containers (dicts and lists) nest past :data:`MAX_DEPTH`.
+
+    Nothing is copied: the file models take the parser's lists as they are.
+    The recursion is bounded by the same limit.
+    """
     if depth > MAX_DEPTH:
         raise _TooDeep
-    if isinstance(value, dict):
-        return {k: _freeze(v, depth + 1) for k, v in value.items()}
-    if isinstance(value, list):
-        return tuple([_freeze(v, depth + 1) for v in value])
-    return value
-
-
-def _tuples(data: dict[str, Any]) -> dict[str, Any]:
-    result: dict[str, Any] = _freeze(data, 0)
-    return result
+    items: Any = value.values() if type(value) is dict else value
+    for item in items:
+        kind = type(item)
+        if kind is dict or kind is list:
+            _bounded(item, depth + 1)
 
 
 def _check_depth(data: Any, path: Path | None, text: str) -> None:

@@ -131,7 +131,9 @@ def replay(
     page = None if events_only else HtmlPage(library)
     events_file = folder / "events.jsonl"
     with atomic_writer(events_file) as handle:
-        final = coordinator.run(*every, *([page] if page is not None else []), JsonlSink(handle))
+        writer = JsonlSink(handle, batch=512)
+        final = coordinator.run(*every, *([page] if page is not None else []), writer)
+        writer.flush()
     if page is None:
         return Replay(plan, final, tuple(kept), (events_file,), library)
     # Written piece by piece: a large run's page is never held whole as one string.

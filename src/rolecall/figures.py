@@ -235,6 +235,10 @@ class RunFigures:
 _ENDED = {"failed": "with failed tasks", "stopped_at_decision": "at a decision"}
 
 
+def _ignore(event: Event) -> None:
+    """An event that concerns no figure."""
+
+
 class FiguresTally:
     """Feed every event in order; :meth:`figures` once ``run_finished`` has passed.
 
@@ -263,6 +267,10 @@ class FiguresTally:
         on = self._on.get(type(event))
         if on is not None:
             on(event)
+
+    def handler(self, kind: type) -> Callable[[Any], None]:
+        """What this tally does with an event of class ``kind``, for a view that dispatches itself."""
+        return self._on.get(kind, _ignore)
 
     def _activity(self, event: TaskStarted) -> None:
         if event.activity == "work":

@@ -74,7 +74,7 @@ def _answers_file(path: Path, decisions: list[Decision]) -> dict[str, bool]:
     from rolecall._toml import read_toml
 
     doc = read_toml(path)
-    data = doc.frozen
+    data = doc.data
     known = {d.id for d in decisions}
     problems: list[Problem] = []
     answers: dict[str, bool] = {}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from rolecall.backends.base import Backend
-from rolecall.events import Event, RunFinished, Sink, fan_out
+from rolecall.events import Event, RunFinished, Sink
 from rolecall.orchestrator.plan import Plan
 from rolecall.orchestrator.scenario import Decision
 from rolecall.orchestrator.simulation import Simulation
@@ -33,15 +33,11 @@ class Coordinator:
         """Stream every event to each sink, in order; return the closing ``run_finished`` event."""
         from rolecall.backends.scripted import ScriptedBackend
 
-        last: list[RunFinished] = []
-
-        def capture(event: Event, /) -> None:
-            if isinstance(event, RunFinished):
-                last.append(event)
-
         backend = self.backend if self.backend is not None else ScriptedBackend(self.plan.scenario.clock)
-        Simulation(self.plan, fan_out(*sinks, capture), backend, self.approver).run()
-        return last[0]
+        simulation = Simulation(self.plan, sinks, backend, self.approver)
+        simulation.run()
+        assert simulation.final is not None, "every run ends with run_finished"
+        return simulation.final
 
     def events(self) -> list[Event]:
         """Run and collect all events in memory (convenient for small scenarios and tests)."""

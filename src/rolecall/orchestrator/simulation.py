@@ -18,7 +18,7 @@ the size of the scenario.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from rolecall import events as ev
 from rolecall.backends.base import Activity, Backend, Completion, Outcome
@@ -34,9 +34,13 @@ class Simulation(Tracker):
     """One run of a plan; call :meth:`run` once. The backend performs what the run decides."""
 
     def __init__(
-        self, plan: Plan, sink: ev.Sink, backend: Backend, approver: Callable[[Decision], bool] | None = None
+        self,
+        plan: Plan,
+        sinks: Sequence[ev.Sink],
+        backend: Backend,
+        approver: Callable[[Decision], bool] | None = None,
     ) -> None:
-        super().__init__(plan, sink)
+        super().__init__(plan, sinks)
         self.backend = backend
         self.approver = approver
         capacity = backend.capacity
@@ -182,7 +186,7 @@ class Simulation(Tracker):
             self._start(act)
 
     def _start(self, act: Activity) -> None:
-        task = self.plan.tasks[act.task]
+        task = self.tasks[act.task]
         # A live backend may pace its launches: the activity starts when it really does.
         self.now = max(self.now, self.backend.start(act, task, self.now))
         if self.started_at[act.task] < 0:
@@ -207,7 +211,7 @@ class Simulation(Tracker):
         self.work_done += self.now - completion.started
         self.release(act.persona)
         i = act.task
-        task = self.plan.tasks[i]
+        task = self.tasks[i]
         if act.activity == "review":
             self._reviewed(i, act, outcome)
             return
@@ -243,7 +247,7 @@ class Simulation(Tracker):
     def _crossed(self, i: int, act: Activity, files: tuple[str, ...]) -> bool:
         """Answer changes to files another persona's capability covers: a violation, a redirect and a handoff."""
         cast = self.plan.cast
-        task = self.plan.tasks[i]
+        task = self.tasks[i]
         crossings: dict[str, list[str]] = {}
         for path in files:
             if path in task.files or any(c.id == task.capability for c in cast.covering(path)):
@@ -256,7 +260,7 @@ class Simulation(Tracker):
         return bool(crossings)
 
     def _reviewed(self, i: int, act: Activity, outcome: Outcome) -> None:
-        task = self.plan.tasks[i]
+        task = self.tasks[i]
         review = task.review
         assert review is not None
         verdict = outcome.verdict or "changes-requested"
@@ -279,7 +283,7 @@ class Simulation(Tracker):
             self.task_done(i, author, self.deliverable.get(i, ""))
         elif act.attempt >= review.max_rounds:
             self.attempt_failed(i, author, f"not approved after {review.max_rounds} review rounds", "escalate")
-            orchestrator = self.plan.cast.orchestrator.id
+            orchestrator = self.orchestrator
             self.escalated(i, author, orchestrator, f"review loop exhausted ({review.max_rounds} rounds)")
             self.task_failed(i)
         else:

@@ -35,15 +35,16 @@ __all__ = [
 
 def task_views(plan: Plan) -> tuple[ev.TaskView, ...]:
     tasks = plan.tasks
+    ids = [t.id for t in tasks]
     critical = set(plan.critical_path)
     return tuple(
         ev.TaskView(
-            id=t.id, phase=t.phase, capability=t.capability, summary=t.summary,
-            persona=plan.performer[i], expected_time=t.expected_time,
-            depends_on=tuple(tasks[p].id for p in plan.task_preds[i]), critical=i in critical,
+            id=ids[i], phase=t.phase, capability=t.capability, summary=t.summary,
+            persona=performer, expected_time=t.expected_time,
+            depends_on=tuple([ids[p] for p in preds]) if preds else (), critical=i in critical,
             attempted_by=t.attempted_by or "", files=t.files,
         )
-        for i, t in enumerate(tasks)
+        for i, (t, performer, preds) in enumerate(zip(tasks, plan.performer, plan.task_preds, strict=True))
     )  # fmt: skip
 
 
@@ -95,17 +96,20 @@ def assign(tr: Tracker, i: int) -> None:
 def handoffs(tr: Tracker, done: list[tuple[int, str]]) -> None:
     """Hand finished deliverables to the personas whose tasks they feed, one message per pair."""
     batches: dict[tuple[str, str], tuple[dict[str, None], dict[str, None]]] = {}
-    tasks = tr.plan.tasks
+    tasks, succs, performer = tr.tasks, tr.succs, tr.performer
     for i, sender in done:
         if not sender:
             continue
-        for s in tr.succs[i]:
-            recipient = tr.performer[s]
+        delivered_id = tasks[i].id
+        for s in succs[i]:
+            recipient = performer[s]
             if recipient == sender:
                 continue
-            delivered, feeds = batches.setdefault((sender, recipient), ({}, {}))
-            delivered[tasks[i].id] = None
-            feeds[tasks[s].id] = None
+            batch = batches.get((sender, recipient))
+            if batch is None:
+                batch = batches[sender, recipient] = ({}, {})
+            batch[0][delivered_id] = None
+            batch[1][tasks[s].id] = None
     for (sender, recipient), (delivered, feeds) in batches.items():
         tr.emit(
             ev.Handoff(
@@ -171,7 +175,7 @@ def boundary_crossed(tr: Tracker, i: int, persona: str, capability_id: str, file
     owner = owners[0].id if owners else cast.orchestrator.id
     listed = ", ".join(files)
     subtasks = tuple(f"Review the change {cast.persona(persona).name} made to {f}" for f in files)
-    task = tr.plan.tasks[i]
+    task = tr.tasks[i]
     redirected(tr, i, persona, owner, capability_id, task.summary, subtasks, f"changed {listed}", files)
 
 
@@ -191,7 +195,7 @@ def redirected(
     ``did`` says what the persona did when it is more than attempting the work (a live run's file changes).
     """
     cast = tr.plan.cast
-    task = tr.plan.tasks[i]
+    task = tr.tasks[i]
     violator = cast.persona(violator_id)
     entry = violator.never_entry(capability_id)
     capability = cast.capability(capability_id)

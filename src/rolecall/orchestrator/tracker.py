@@ -9,7 +9,7 @@ adds the clock.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Literal
 
 from rolecall import events as ev
@@ -34,9 +34,11 @@ NextStep = Literal["retry", "fallback", "escalate", "give_up"]
 
 
 class Tracker:
-    def __init__(self, plan: Plan, sink: ev.Sink) -> None:
+    def __init__(self, plan: Plan, sinks: Sequence[ev.Sink]) -> None:
         self.plan = plan
-        self.sink = sink
+        self.tasks = plan.tasks
+        self.orchestrator = plan.cast.orchestrator.id
+        self.sinks = tuple(sinks)
         self.seq = 0
         self.now = 0
         self.work_start = 0
@@ -95,6 +97,7 @@ class Tracker:
         self.stopped = False
         self.blocked = False
         self.stop_reason = ""
+        self.final: ev.RunFinished | None = None
 
     def approval(self, decision: Decision) -> bool:
         """The answer to a check-in's decision: the one scripted in the scenario."""
@@ -102,7 +105,8 @@ class Tracker:
 
     def emit(self, event: ev.Event) -> None:
         """Send ``event`` (built with ``seq=self.seq, at=self.now``) and move on to the next number."""
-        self.sink(event)
+        for sink in self.sinks:  # not a fan-out sink: one call less per event and sink
+            sink(event)
         self.seq += 1
 
     def next_work(self, persona: str) -> str:
@@ -112,7 +116,7 @@ class Tracker:
         while pos < len(tasks) and self.status[tasks[pos]] in TERMINAL:
             pos += 1
         self.own_pos[persona] = pos
-        return self.plan.tasks[tasks[pos]].id if pos < len(tasks) else ""
+        return self.tasks[tasks[pos]].id if pos < len(tasks) else ""
 
     # -- queues --------------------------------------------------------------
 
@@ -129,7 +133,7 @@ class Tracker:
     # -- completion ------------------------------------------------------------
 
     def task_done(self, i: int, persona: str, deliverable: str) -> None:
-        task = self.plan.tasks[i]
+        task = self.tasks[i]
         self.status[i] = FINISHED
         self.counts["finished"] += 1
         self.emit(
@@ -155,12 +159,12 @@ class Tracker:
 
     def assigned(self, i: int, persona: str, reason: ev.AssignReason) -> None:
         """Announce who performs task ``i`` now, and queue its next work attempt."""
-        task = self.plan.tasks[i]
+        task = self.tasks[i]
         self.emit(
             ev.TaskAssigned(
                 seq=self.seq,
                 at=self.now,
-                actor=self.plan.cast.orchestrator.id,
+                actor=self.orchestrator,
                 task=task.id,
                 phase=task.phase,
                 persona=persona,
@@ -173,7 +177,7 @@ class Tracker:
         self.enqueue(i, Activity(i, persona, "work", self.attempts_total[i] + 1, task.expected_time))
 
     def attempt_failed(self, i: int, persona: str, reason: str, then: NextStep) -> None:
-        task_id = self.plan.tasks[i].id
+        task_id = self.tasks[i].id
         self.emit(
             ev.TaskFailed(
                 seq=self.seq,
@@ -188,7 +192,7 @@ class Tracker:
         )
 
     def escalated(self, i: int, persona: str, to: str, reason: str) -> None:
-        task_id = self.plan.tasks[i].id
+        task_id = self.tasks[i].id
         self.emit(
             ev.Escalation(
                 seq=self.seq,
@@ -202,7 +206,7 @@ class Tracker:
         )
 
     def failed_attempt(self, i: int, act: Activity, why: str = "") -> None:
-        task = self.plan.tasks[i]
+        task = self.tasks[i]
         self.attempts_here[i] += 1
         then = next_performer(self, i)
         reason = failure_reason(self.attempts_total[i], then, task.capability, why)
@@ -256,8 +260,8 @@ class Tracker:
             ev.TaskSkipped(
                 seq=self.seq,
                 at=self.now,
-                actor=self.plan.cast.orchestrator.id,
-                task=self.plan.tasks[i].id,
+                actor=self.orchestrator,
+                task=self.tasks[i].id,
                 reason=reason,
             )
         )
@@ -273,7 +277,7 @@ class Tracker:
             self.start_phase(k)
 
     def _ruled_out(self, i: int) -> bool:
-        only_if = self.plan.tasks[i].only_if
+        only_if = self.tasks[i].only_if
         if only_if is None:
             return False
         decision, option = only_if.split(".", 1)
@@ -329,7 +333,7 @@ class Tracker:
             ev.PhaseFinished(
                 seq=self.seq,
                 at=self.now,
-                actor=self.plan.cast.orchestrator.id,
+                actor=self.orchestrator,
                 phase=phase.id,
                 title=phase.title,
                 started_at=self.phase_started_at[k],
@@ -384,22 +388,21 @@ class Tracker:
             reason = f"{count(self.counts['failed'], 'task')} failed after retries, fallbacks and escalation"
         else:
             reason = self.stop_reason
-        self.emit(
-            ev.RunFinished(
-                seq=self.seq,
-                at=self.now,
-                actor=orchestrator,
-                outcome=outcome,
-                reason=reason,
-                makespan=max(0, self.last_end - self.work_start) if outcome != "blocked_at_gate" else 0,
-                sequential_time=self.work_done,
-                critical_time=plan.critical_time,
-                tasks=len(plan.tasks),
-                finished=self.counts["finished"],
-                failed=self.counts["failed"],
-                skipped=self.counts["skipped"],
-                unreached=unreached,
-                redirects=self.counts["redirects"],
-                handoffs=self.counts["handoffs"],
-            )
+        self.final = ev.RunFinished(
+            seq=self.seq,
+            at=self.now,
+            actor=orchestrator,
+            outcome=outcome,
+            reason=reason,
+            makespan=max(0, self.last_end - self.work_start) if outcome != "blocked_at_gate" else 0,
+            sequential_time=self.work_done,
+            critical_time=plan.critical_time,
+            tasks=len(plan.tasks),
+            finished=self.counts["finished"],
+            failed=self.counts["failed"],
+            skipped=self.counts["skipped"],
+            unreached=unreached,
+            redirects=self.counts["redirects"],
+            handoffs=self.counts["handoffs"],
         )
+        self.emit(self.final)

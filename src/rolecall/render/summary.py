@@ -33,30 +33,33 @@ class SummaryBuilder:
         self.busy: dict[str, int] = {}
         self.done: dict[str, int] = {}
         self.tally = FiguresTally()
-        self.tally_events = 0
+        self.events = 0
+        self._tally_started = self.tally.handler(TaskStarted)
+        self._tally_finished = self.tally.handler(TaskFinished)
         # Dispatch on the event's class: one lookup per event, which matters at 100k tasks.
+        # The tally's own handlers are called directly, not through its dispatch again.
         self._on: dict[type, Callable[[Any], None]] = {
             TaskStarted: self._started,
             TaskFinished: self._finished,
-            TaskFailed: self.tally,
-            TaskSubmitted: self.tally,
+            TaskFailed: self.tally.handler(TaskFailed),
+            TaskSubmitted: self.tally.handler(TaskSubmitted),
             RunStarted: self._run_started,
             GateVerdict: self._verdict,
             RunFinished: self._run_finished,
         }
 
     def __call__(self, event: Event) -> None:
-        self.tally_events += 1
+        self.events += 1
         on = self._on.get(type(event))
         if on is not None:
             on(event)
 
     def _started(self, event: TaskStarted) -> None:
-        self.tally(event)
+        self._tally_started(event)
         self.busy[event.persona] = self.busy.get(event.persona, 0) + event.duration
 
     def _finished(self, event: TaskFinished) -> None:
-        self.tally(event)
+        self._tally_finished(event)
         self.done[event.persona] = self.done.get(event.persona, 0) + 1
 
     def _run_started(self, event: RunStarted) -> None:
@@ -78,7 +81,7 @@ class SummaryBuilder:
         if final is None or figures is None:
             return (
                 f"{_named(start)}, cast {start.cast}: the run did not finish "
-                f"(no run_finished event; {self.tally_events} events)\n"
+                f"(no run_finished event; {self.events} events)\n"
             )
         lines = [f"{_named(start)}, cast {start.cast}, {start.mode} mode"]
         live = live_start(start)
