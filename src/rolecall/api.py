@@ -126,9 +126,10 @@ def replay(
     if folder is None:
         final = coordinator.run(*every)
         return Replay(plan, final, tuple(kept), (), library)
+    from rolecall.files.spool import Spool
     from rolecall.render.html import HtmlPage
 
-    page = None if events_only else HtmlPage(library)
+    page = None if events_only else HtmlPage(library, Spool)  # a large run's text waits on disk
     events_file = folder / "events.jsonl"
     with atomic_writer(events_file) as handle:
         writer = JsonlSink(handle, batch=512)

@@ -126,6 +126,7 @@ def _templates(args: argparse.Namespace) -> TemplateLibrary:
 def _cmd_replay(args: argparse.Namespace) -> int:
     from rolecall.api import replay
     from rolecall.events import JsonlSink
+    from rolecall.files.spool import Spool
     from rolecall.render.html import HtmlPage
     from rolecall.render.markdown import MarkdownTranscript
     from rolecall.render.summary import SummaryBuilder
@@ -139,10 +140,10 @@ def _cmd_replay(args: argparse.Namespace) -> int:
     shown = args.format or ("summary" if args.output or args.golden else "md")
     files = bool(args.output) and not args.events_only
     # Written files come with their transcript and page; anything else shown is rendered as the run goes.
-    page = HtmlPage(templates) if not files and shown == "html" else None
+    page = HtmlPage(templates, Spool) if not files and shown == "html" else None
     transcript = page.transcript if page is not None else None
     if transcript is None and not files and (shown == "md" or args.golden):
-        transcript = MarkdownTranscript(templates)
+        transcript = MarkdownTranscript(templates, Spool)
     summary = SummaryBuilder()
     sinks: list[Any] = [summary]
     if page is not None:
@@ -168,10 +169,14 @@ def _cmd_replay(args: argparse.Namespace) -> int:
         from rolecall.files import read_text
 
         _out(read_text(Path(args.output) / "events.jsonl"))
+    elif shown == "md" and transcript is not None:
+        sys.stdout.writelines(transcript.pieces())  # never held whole
     elif shown == "md":
-        _out(markdown())
+        _out(run.markdown())
+    elif shown == "html" and page is not None:
+        sys.stdout.writelines(page.pieces())
     elif shown == "html":
-        _out(page.text() if page is not None else run.html())
+        _out(run.html())
     elif shown == "summary" and not args.golden:
         written = "Written:    " + ", ".join(map(str, run.written)) + "\n" if args.output else ""
         _out(summary.text() + written)
@@ -220,24 +225,26 @@ def _golden(path: Path, text: str, update: bool) -> int:
 def _cmd_render(args: argparse.Namespace) -> int:
     from rolecall.events import event_line
     from rolecall.files.events import stream_events
+    from rolecall.files.spool import Spool
     from rolecall.render.markdown import MarkdownTranscript
     from rolecall.render.summary import SummaryBuilder
 
     templates = _templates(args)
-    # Streamed: each event goes to the view as it is read, so a large stream is never held whole.
-    # A problem anywhere raises before anything is printed.
+    # Streamed: each event goes to the view as it is read, so a large stream is never held whole;
+    # the text waits in a spool (on disk past a few MB). A problem anywhere raises before anything
+    # is printed.
     view: Any
+    lines = Spool()
     if args.format == "jsonl":
-        lines: list[str] = []
         view = lambda event: lines.append(event_line(event))  # noqa: E731
     elif args.format == "summary":
         view = SummaryBuilder()
     elif args.format == "html":
         from rolecall.render.html import HtmlPage
 
-        view = HtmlPage(templates)
+        view = HtmlPage(templates, Spool)
     else:
-        view = MarkdownTranscript(templates)
+        view = MarkdownTranscript(templates, Spool)
     last = None
     for event in stream_events(Path(args.events), partial=args.partial):
         view(event)
@@ -248,8 +255,10 @@ def _cmd_render(args: argparse.Namespace) -> int:
         sys.stderr.write(f"rolecall: warning: the run did not finish; shown up to its last event (seq {last.seq})\n")
     if args.format in ("md", "html"):
         sys.stdout.writelines(view.pieces())  # never held whole: a large run's page is hundreds of MB
+    elif args.format == "jsonl":
+        sys.stdout.writelines(lines)
     else:
-        _out("".join(lines) if args.format == "jsonl" else view.text())
+        _out(view.text())
     if unfinished and args.format == "md":
         _out(f"\n_The run did not finish: the stream stops at event {last.seq}._\n")
     return EXIT_FAILED if unfinished else EXIT_OK

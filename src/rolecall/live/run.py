@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from rolecall.events import Event, JsonlSink, RunFinished
+from rolecall.files.spool import Spool
 from rolecall.handoffs import TemplateLibrary
 from rolecall.live.agents import Binding, RunSettings
 from rolecall.orchestrator import Coordinator, Plan, Scenario, build_plan
@@ -167,7 +168,7 @@ def run_live(
         sink = JsonlSink(handle)
         for event in stream:
             sink(event)
-    page = HtmlPage(templates)
+    page = HtmlPage(templates, Spool)
     for event in stream:
         page(event)
         for view in views:

@@ -15,6 +15,7 @@ from rolecall import events as ev
 
 if TYPE_CHECKING:
     from rolecall.handoffs import TemplateLibrary
+    from rolecall.render.markdown import LineIndex
 
 __all__ = ["TranscriptLines"]
 
@@ -26,7 +27,7 @@ class TranscriptLines:
         self._events = events
         self._templates = templates
         self._text: str | None = None
-        self._line_of: dict[int, int] = {}
+        self._line_of: LineIndex | None = None
 
     @property
     def rendered(self) -> bool:
@@ -41,8 +42,9 @@ class TranscriptLines:
         """The transcript line where event ``seq`` is told (``None`` for no event)."""
         if seq is None:
             return None
-        if self._text is None:
+        if self._line_of is None:
             self._render()
+        assert self._line_of is not None
         return self._line_of.get(seq)
 
     def _render(self) -> str:

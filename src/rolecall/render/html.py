@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import html
 import itertools
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from rolecall import events as ev
 from rolecall._words import count, outcome_words
@@ -21,7 +21,7 @@ from rolecall.handoffs import TemplateLibrary
 from rolecall.render.html_graph import HandoffGraph
 from rolecall.render.html_parts import part_html
 from rolecall.render.html_timeline import Timeline
-from rolecall.render.markdown import MarkdownTranscript
+from rolecall.render.markdown import MarkdownTranscript, TextStore
 from rolecall.render.parts import live_start
 
 __all__ = ["HtmlPage", "html_page"]
@@ -44,13 +44,13 @@ class HtmlPage:
     views say the same words.
     """
 
-    def __init__(self, templates: TemplateLibrary | None = None) -> None:
-        self.transcript = MarkdownTranscript(templates)
+    def __init__(self, templates: TemplateLibrary | None = None, store: Callable[[], TextStore] = list) -> None:
+        self.transcript = MarkdownTranscript(templates, store)
         self.start: ev.RunStarted | None = None
         self.final: ev.RunFinished | None = None
         self.timeline = Timeline()
         self.graph = HandoffGraph()
-        self._said: list[str] = []  # the transcript as HTML, in chunks
+        self._said = store()  # the transcript as HTML, in chunks
         self._chunk: list[str] = []
 
     def __call__(self, event: ev.Event) -> None:
@@ -89,7 +89,7 @@ class HtmlPage:
         )
         # Phase numbers are settled chunk by chunk, so the page is never held twice at its full size.
         settle = self.transcript.narrator.settle
-        said = (settle(chunk) for chunk in (*self._said, "\n".join(self._chunk)) if chunk)
+        said = (settle(chunk) for chunk in itertools.chain(self._said, ["\n".join(self._chunk)]) if chunk)
         live = live_start(start)
         clock = f"<p class=clock>{html.escape(live)}.</p>" if live else ""
         body = [

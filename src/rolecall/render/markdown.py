@@ -9,7 +9,9 @@ renders while it streams.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from array import array
+from collections.abc import Callable, Iterable, Iterator
+from typing import Protocol
 
 from rolecall import events as ev
 from rolecall.figures import FiguresTally
@@ -30,7 +32,7 @@ from rolecall.render.parts import (
     clock,
 )
 
-__all__ = ["MarkdownTranscript", "block_lines", "clock", "markdown_transcript"]
+__all__ = ["LineIndex", "MarkdownTranscript", "TextStore", "block_lines", "clock", "markdown_transcript"]
 
 _MARK = {"": "", "em": "*", "strong": "**", "code": "`", "strike": "~~"}
 _CHECK = {True: "[x] ", False: "[ ] ", None: ""}
@@ -100,23 +102,61 @@ def message_lines(message: Message) -> list[str]:
     return out
 
 
+class TextStore(Protocol):
+    """Where a view keeps its text until the run ends: a list, or a store that spills to disk."""
+
+    def append(self, text: str, /) -> None: ...
+
+    def __iter__(self) -> Iterator[str]: ...
+
+
+class LineIndex:
+    """Event ``seq`` -> the transcript line its text starts on.
+
+    Eight bytes per event while seqs arrive as 0, 1, 2, ... (every checked
+    stream does); a dictionary holds any other.
+    """
+
+    def __init__(self) -> None:
+        self._lines = array("q")
+        self._other: dict[int, int] = {}
+
+    def set(self, seq: int, line: int) -> None:
+        lines = self._lines
+        if seq == len(lines):
+            lines.append(line)
+        elif 0 <= seq < len(lines):
+            lines[seq] = line
+        else:
+            self._other[seq] = line
+
+    def get(self, seq: int, default: int | None = None) -> int | None:
+        if 0 <= seq < len(self._lines):
+            return self._lines[seq]
+        return self._other.get(seq, default)
+
+
 class MarkdownTranscript:
     """Feed events in order with ``transcript(event)``; read the result with :meth:`text`.
 
     ``line_of`` maps an event's ``seq`` to the transcript line its text starts
     on; ``said`` holds the parts of the latest event, for views that show the
-    same words another way.
+    same words another way. ``store`` makes the container the text is kept in
+    until the end (a list by default; the files layer's spool keeps a large
+    run's text on disk).
     """
 
-    def __init__(self, templates: TemplateLibrary | None = None) -> None:
+    def __init__(self, templates: TemplateLibrary | None = None, store: Callable[[], TextStore] = list) -> None:
         self.narrator = Narrator(templates)
         self.report = self.narrator.report
         self.diagrams = MermaidBuilder()
-        self.line_of: dict[int, int] = {}
+        self.line_of = LineIndex()
         self.said: list[Part] = []
         # One string per event, not per line: a 100k-task transcript holds a few hundred thousand
         # objects instead of millions. ``_lines`` counts the lines written, for ``line_of``.
-        self._chunks: list[str] = []
+        self._chunks = store()
+        self._count = 0
+        self._last = 0  # the last chunk with text: the file ends there, with one newline
         self._lines = 0
 
     @property
@@ -125,7 +165,7 @@ class MarkdownTranscript:
         return self.narrator.figures
 
     def __call__(self, event: ev.Event) -> None:
-        self.line_of[event.seq] = self._lines + 1  # where this event's text starts
+        self.line_of.set(event.seq, self._lines + 1)  # where this event's text starts
         self.diagrams(event)
         self.said = self.narrator(event)
         out: list[str] = []
@@ -140,7 +180,11 @@ class MarkdownTranscript:
                 out += block_lines(part)
             out.append("")
         if out:
-            self._chunks.append("\n".join(out))
+            chunk = "\n".join(out)
+            self._chunks.append(chunk)
+            if chunk.strip("\n"):
+                self._last = self._count
+            self._count += 1
             self._lines += len(out)
 
     def _diagrams(self) -> list[str]:
@@ -162,13 +206,15 @@ class MarkdownTranscript:
         Phase numbers are settled piece by piece (a token never spans two), and trailing
         empty lines are dropped, as the file ends with one newline.
         """
-        settle, chunks = self.narrator.settle, self._chunks
-        last = len(chunks) - 1
-        while last > 0 and not chunks[last].strip("\n"):
-            last -= 1
-        for k in range(last):
-            yield settle(chunks[k]) + "\n"
-        yield (settle(chunks[last]).rstrip("\n") if chunks else "") + "\n"
+        if not self._count:
+            yield "\n"
+            return
+        settle, last = self.narrator.settle, self._last
+        for k, chunk in enumerate(self._chunks):
+            if k == last:
+                yield settle(chunk).rstrip("\n") + "\n"
+                return
+            yield settle(chunk) + "\n"
 
 
 def markdown_transcript(events: Iterable[ev.Event], templates: TemplateLibrary | None = None) -> str:
