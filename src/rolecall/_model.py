@@ -69,7 +69,8 @@ class FileModel(BaseModel):
     returns validates as it is, without a copy made first.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid", strict=True, str_strip_whitespace=False)
+    # defer_build: a model's validator is built when first used, so a command builds only its own.
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True, str_strip_whitespace=False, defer_build=True)
 
     @classmethod
     def __get_pydantic_core_schema__(cls, source: type[BaseModel], handler: GetCoreSchemaHandler) -> CoreSchema:
