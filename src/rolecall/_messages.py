@@ -23,7 +23,7 @@ from rolecall._locate import format_loc
 from rolecall._model import PATTERN_HINTS
 from rolecall.errors import Problem
 
-__all__ = ["did_you_mean", "problems_from_errors", "problems_from_validation", "shown"]
+__all__ = ["did_you_mean", "expected", "problems_from_errors", "problems_from_validation", "shown"]
 
 LineOf = typing.Callable[[str], int | None]
 
@@ -250,6 +250,11 @@ def _describe(error: Any, model: Any, loc: tuple[str | int, ...], raw_loc: tuple
 def _generic(got: Any, ctx: dict[str, Any], error: Any) -> str:
     message = str(error["msg"])
     return f"{message[:1].lower()}{message[1:]} (got {shown(got)})"
+
+
+def expected(what: str, got: Any) -> str:
+    """``expected <what>, got <got>``, with the fix when there is an obvious one (``write true without quotes``)."""
+    return _expected(what)(got, {}, {})
 
 
 def _expected(what: str) -> typing.Callable[[Any, dict[str, Any], Any], str]:

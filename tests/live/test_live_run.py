@@ -405,6 +405,11 @@ def test_approve_values_are_checked(capsys: pytest.CaptureFixture[str], tmp_path
     scenario = _with_decision(tmp_path)
     live = run_live(capsys, tmp_path, "--agents", agents_file(tmp_path), "--approve", "YES", scenario=scenario)
     assert live.code == 0, live.err
+    answers = tmp_path / "answers.toml"
+    answers.write_text('ship-it = "yes"\n', encoding="utf-8")
+    live = run_live(capsys, tmp_path, "--agents", agents_file(tmp_path), "--approve", answers, scenario=scenario)
+    assert live.code == 2
+    assert f'{answers}:1: ship-it: expected true or false, got the text "yes"; write true without quotes' in live.err
 
 
 def test_waiting_for_a_slot_or_the_stagger_is_not_work(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

@@ -71,6 +71,7 @@ def ask_on_terminal(stdin: TextIO | None = None, stderr: TextIO | None = None) -
 
 
 def _answers_file(path: Path, decisions: list[Decision]) -> dict[str, bool]:
+    from rolecall._messages import expected
     from rolecall._toml import read_toml
 
     doc = read_toml(path)
@@ -82,7 +83,7 @@ def _answers_file(path: Path, decisions: list[Decision]) -> dict[str, bool]:
         if key not in known:
             problems.append(doc.problem(f"no decision '{key}' in the scenario{did_you_mean(key, known)}", key))
         elif not isinstance(value, bool):
-            problems.append(doc.problem(f"expected true or false, got {value!r}", key))
+            problems.append(doc.problem(expected("true or false", value), key))
         else:
             answers[key] = value
     for decision in decisions:
