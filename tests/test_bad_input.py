@@ -584,3 +584,109 @@ def test_render_streams_and_prints_nothing_when_a_late_line_is_bad(tmp_path: Pat
             assert cli.main(["render", str(events), "--format", fmt]) == 2
         assert cli.main(["report", str(events)]) == 2
     assert printed.getvalue() == ""
+
+
+@pytest.mark.parametrize(
+    ("edit", "field", "message"),
+    [
+        (lambda checks, verdict: verdict.update(checked=99), "checked", "checked 99, but 6 gate_checked events"),
+        (lambda checks, verdict: checks[3].update(ok=False), "verdict", "verdict GO with 1 failed checks"),
+        (
+            lambda checks, verdict: verdict.update(missing=["STRIPE_SECRET_KEY (env-var)"]),
+            "missing",
+            "missing ['STRIPE_SECRET_KEY (env-var)'], but the failed checks are []",
+        ),
+    ],
+    ids=["count", "failed-check", "missing"],
+)
+def test_a_gate_verdict_that_disagrees_with_its_checks_is_refused(
+    tmp_path: Path, edit: Callable[[list[dict[str, Any]], dict[str, Any]], None], field: str, message: str
+) -> None:
+    """A GO after a failed check would be a green verdict by mistake: the reader holds the verdict to its checks."""
+    events = events_of(tmp_path)
+    checks = [e for e in events if e["kind"] == "gate_checked"]
+    verdict = next(e for e in events if e["kind"] == "gate_verdict")
+    edit(checks, verdict)
+    path = write_events(tmp_path / "edited.jsonl", events)
+    for command in ("render", "check"):
+        result = run(command, path)
+        assert result.code == 2 and "Traceback" not in result.err, result.err
+        line = events.index(next(e for e in events if e["kind"] == "gate_verdict")) + 1
+        assert f"{path}:{line}: {field}: {message}" in result.err
+
+
+def test_a_dependency_listed_twice_is_reported(tmp_path: Path) -> None:
+    path = scenario_with(tmp_path, 'depends_on = ["design-stripe"]', 'depends_on = ["design-stripe", "design-stripe"]')
+    result = run("plan", path)
+    assert result.code == 2
+    assert "depends_on[1]: 'design-stripe' is listed twice" in result.err
+
+
+def test_control_characters_from_a_file_never_reach_the_output_raw(tmp_path: Path) -> None:
+    """An escape sequence in a summary is shown as U+FFFD: it never recolours or clears a terminal."""
+    path = scenario_with(tmp_path, 'summary = "Design', 'summary = "\\u0000\\u001b[2J\\u009b31m Design')
+    folder = tmp_path / "out"
+    printed = run("replay", path, "-o", folder, "--format", "md")
+    shown = run("replay", path)
+    report = run("report", folder / "events.jsonl")
+    told = [printed.out, shown.out] + [
+        (folder / name).read_text(encoding="utf-8") for name in ("transcript.md", "transcript.html")
+    ]
+    for text in [*told, report.out]:
+        assert not [c for c in text if (ord(c) < 32 and c not in "\t\n\r") or 0x7F <= ord(c) <= 0x9F]
+    assert all("\ufffd\ufffd[2J\ufffd31m Design" in text for text in told)
+    # The stream keeps the values as they were (JSON escapes C0 controls), and prints as it was saved.
+    saved = (folder / "events.jsonl").read_text(encoding="utf-8")
+    assert "\\u0000\\u001b[2J\u009b31m Design" in saved
+    assert run("render", folder / "events.jsonl", "--format", "jsonl").out == saved
+
+
+def test_a_full_standard_output_is_one_line_and_exit_2() -> None:
+    if not Path("/dev/full").exists():
+        pytest.skip("no /dev/full here")
+    for args in (["replay", str(STRIPE)], ["roles", "list"], ["render", str(STRIPE), "--format", "md"]):
+        with open("/dev/full", "w", encoding="utf-8") as full:
+            proc = subprocess.run(
+                [sys.executable, "-m", "rolecall", *args], stdout=full, stderr=subprocess.PIPE, text=True, check=False
+            )
+        if args[0] == "render":
+            assert proc.returncode == 2 and "Traceback" not in proc.stderr  # a TOML file is not events
+            continue
+        assert proc.returncode == 2, proc.stderr
+        assert proc.stderr == "rolecall: error: cannot write to standard output: no space left on device\n"
+
+
+def test_every_bad_target_of_a_check_is_reported(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    one = scenario_with(tmp_path / "a", 'summary = "Design', "summary = 5 #")
+    two = scenario_with(tmp_path / "b", 'expected_time = "', 'expected_time = "5x')
+    events = write_events(tmp_path / "bad.jsonl", events_of(tmp_path)[1:])
+    result = run("check", one, two, events)
+    assert result.code == 2
+    for path in (one, two, events):
+        assert f"error: {path}:" in result.err, result.err
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ('name = "a"\ntitle = "x"\ntitle = "y"\n', ":3: title: TOML syntax error: 'title' is set twice"),
+        ('name = "a"\n[gate]\ntime = 5\n[gate]\n', ":4: gate: TOML syntax error: the table [gate] is declared twice"),
+        (
+            'name = "a"\ntitle = [\n',
+            ":2: title: TOML syntax error: the value of 'title' opened here is never closed: a ']'",
+        ),
+        (
+            "a = [\n  1,\n  2,\n\nb = 3\n",
+            ":1: a: TOML syntax error: the value of 'a' opened here is never closed: a ']'",
+        ),
+        ('t = { x = 1\nname = "a"\n', ":1: t: TOML syntax error: the value of 't' opened here is never closed: a '}'"),
+    ],
+    ids=["key-twice", "table-twice", "open-at-end", "open-in-middle", "open-table"],
+)
+def test_toml_mistakes_point_at_the_line_to_fix(tmp_path: Path, text: str, where: str) -> None:
+    path = tmp_path / "s.toml"
+    path.write_text(text, encoding="utf-8")
+    result = run("plan", path)
+    assert result.code == 2 and f"error: {path}{where}" in result.err, result.err

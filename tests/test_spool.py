@@ -65,3 +65,18 @@ def test_no_room_for_the_spool_is_a_clear_error(monkeypatch: pytest.MonkeyPatch)
     with pytest.raises(UsageError, match="temporary file") as caught:
         spool.append("too much")
     assert "no space left" in str(caught.value).lower() and "TMPDIR" in str(caught.value)
+
+
+def test_no_usable_temporary_folder_at_all_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    def nowhere() -> str:
+        raise FileNotFoundError(errno.ENOENT, "No usable temporary directory found in ['/tmp', '/var/tmp']")
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        nowhere()
+
+    monkeypatch.setattr(tempfile, "gettempdir", nowhere)
+    monkeypatch.setattr(tempfile, "TemporaryFile", refuse)
+    with pytest.raises(UsageError) as caught:
+        Spool(spill_at=0).append("text")
+    message = str(caught.value)
+    assert "no usable temporary folder found in ['/tmp', '/var/tmp']" in message and "TMPDIR" in message

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, TypeVar
@@ -103,7 +104,46 @@ def _syntax_problem(exc: Exception, text: str, path: Path | None) -> Problem:
         line = unterminated_string_line(text) or line
     if line is None:
         line = text.count("\n") + 1
-    return Problem(path, f"TOML syntax error: {message}", "", line)
+    field = ""
+    if message == "Cannot overwrite a value":
+        lines = text.split("\n")
+        key = _KEY.match(lines[line - 1]) if 0 < line <= len(lines) else None
+        if key is not None:
+            field = key.group(1)
+            message = f"'{field}' is set twice (a key may be given once in a table)"
+    elif message.startswith("Cannot declare ("):
+        field = ".".join(re.findall(r"'([^']*)'", message))
+        message = f"the table [{field}] is declared twice"
+    elif message in ("Invalid value", "Unclosed array", "Unclosed inline table"):
+        opened = _unclosed_value(text, line)
+        if opened is not None:
+            # The parser notices where the value should have ended; the fix is where it began.
+            line, field, close = opened
+            message = f"the value of '{field}' opened here is never closed: a '{close}' is missing"
+    return Problem(path, f"TOML syntax error: {message}", field, line)
+
+
+_KEY = re.compile(r"\s*([A-Za-z0-9_-]+)\s*=")
+_OPENS = re.compile(r"\s*([A-Za-z0-9_-]+)\s*=\s*([\[{])(.*)$")
+
+
+def _unclosed_value(text: str, line: int) -> tuple[int, str, str] | None:
+    """The nearest ``key = [`` or ``key = {`` above ``line`` whose brackets do not close on their line.
+
+    A guess (brackets inside strings are counted too), made only to point at a
+    likelier line than the parser's, which notices only where the value should have ended.
+    """
+    lines = text.split("\n")
+    for number in range(min(line, len(lines)), max(0, line - 200), -1):
+        match = _OPENS.match(lines[number - 1])
+        if match is None:
+            continue
+        close = "]" if match.group(2) == "[" else "}"
+        rest = match.group(3).split("#", 1)[0]
+        if rest.count(match.group(2)) + 1 > rest.count(close):
+            return number, match.group(1), close
+        return None  # the nearest value above closes on its line: not this case
+    return None
 
 
 class _TooDeep(Exception):

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeAlias
 
-from rolecall.errors import UsageError
+from rolecall.errors import InputError, Problem, UsageError
 from rolecall.events import Event, JsonlSink, RunFinished, Sink
 from rolecall.handoffs import TemplateLibrary
 from rolecall.orchestrator import Coordinator, Plan, Scenario, build_plan
@@ -182,7 +182,17 @@ def check(
     for target in _as_targets(targets):
         items += collect_targets([target]) if isinstance(target, Path) else [target]
     override = _cast(cast) if cast is not None else None
-    return [_check(item, rules, library, allow_empty, override, backend) for item in items]
+    results: list[CheckResult] = []
+    problems: list[Problem] = []
+    for item in items:
+        # Every target is checked: the problems of all bad files are reported together.
+        try:
+            results.append(_check(item, rules, library, allow_empty, override, backend))
+        except InputError as exc:
+            problems += exc.problems
+    if problems:
+        raise InputError(problems)
+    return results
 
 
 def _check(

@@ -474,6 +474,9 @@ def test_a_review_verdict_is_the_first_line_of_the_answer(answer: str, verdict: 
 
 def test_terminal_escapes_from_an_agent_never_reach_the_terminal() -> None:
     from rolecall.render.markdown import inline
+    from rolecall.render.numbering import PhaseNumbers
     from rolecall.render.parts import text
 
-    assert inline(text("\x1b[31mred\x1b[0m \x07bell")) == "\ufffd[31mred\ufffd[0m \ufffdbell"
+    # Every transcript's text is settled before it is written; that is where control characters go.
+    said = inline(text("\x1b[31mred\x1b[0m \x07bell\x00"))
+    assert PhaseNumbers().settle(said) == "\ufffd[31mred\ufffd[0m \ufffdbell\ufffd"

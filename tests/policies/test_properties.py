@@ -35,7 +35,9 @@ def attempts(draw: st.DrawFn) -> Scenario:
             "capability": draw(st.sampled_from(CAPABILITIES)),
             "summary": f"task {i}",
             "expected_time": draw(st.integers(1, 30)),
-            "depends_on": [f"t{j}" for j in draw(st.lists(st.integers(0, max(i - 1, 0)), max_size=2)) if j < i],
+            "depends_on": [
+                f"t{j}" for j in draw(st.lists(st.integers(0, max(i - 1, 0)), max_size=2, unique=True)) if j < i
+            ],
         }
         if draw(st.booleans()):
             task["attempted_by"] = draw(st.sampled_from(PERSONAS))

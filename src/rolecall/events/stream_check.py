@@ -55,6 +55,8 @@ class StreamCheck:
         self._start: ev.RunStarted | None = None
         self._headless = False
         self._finished_line: int | None = None
+        self._gate_checks: list[ev.GateChecked] = []
+        self._verdict_line: int | None = None
 
     def _report(self, line: int, message: str, field: str = "") -> None:
         self.problems.append(Problem(self.path, message, field, line))
@@ -216,8 +218,30 @@ class StreamCheck:
         elif isinstance(event, ev.CheckInHeld):
             if not 1 <= event.phase_index <= event.phases_total:
                 self._report(line, f"phase_index {event.phase_index} is outside 1..{event.phases_total}", "phase_index")
+        elif isinstance(event, ev.GateChecked | ev.GateVerdict):
+            self._gate(event, line)
         elif isinstance(event, ev.RunFinished):
             self._finished_line = line
+
+    def _gate(self, event: ev.GateChecked | ev.GateVerdict, line: int) -> None:
+        """The verdict must be the checks': a GO with a missing requirement is a green verdict by mistake."""
+        if self._verdict_line is not None:
+            self._report(line, f"'{event.kind}' after the gate's verdict (line {self._verdict_line})", "kind")
+            return
+        if isinstance(event, ev.GateChecked):
+            self._gate_checks.append(event)
+            return
+        self._verdict_line = line
+        checks = self._gate_checks
+        if event.checked != len(checks):
+            self._report(
+                line, f"checked {event.checked}, but {len(checks)} gate_checked events come before it", "checked"
+            )
+        failed = tuple(f"{c.requirement} ({c.requirement_kind})" for c in checks if not c.ok)
+        if event.missing != failed:
+            self._report(line, f"missing {list(event.missing)}, but the failed checks are {list(failed)}", "missing")
+        if (event.verdict == "GO") != (not failed):
+            self._report(line, f"verdict {event.verdict} with {len(failed)} failed checks", "verdict")
 
     def _close(self, key: tuple[str, str], kind: str, line: int) -> None:
         if self._open.pop(key, None) is None:

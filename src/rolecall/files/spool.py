@@ -89,7 +89,11 @@ class Spool:
 
 
 def _spool_error(exc: OSError) -> UsageError:
+    try:
+        where, reason = f" in {tempfile.gettempdir()}", os_reason(exc)
+    except OSError as nowhere:
+        # No folder would do: Python's own words list the ones it tried.
+        where, reason = "", str(nowhere.strerror or nowhere).replace("directory", "folder").lower()
     return UsageError(
-        f"cannot keep the transcript's text in a temporary file in {tempfile.gettempdir()}: {os_reason(exc)} "
-        "(set TMPDIR to a folder with room)"
+        f"cannot keep the transcript's text in a temporary file{where}: {reason} (set TMPDIR to a folder with room)"
     )

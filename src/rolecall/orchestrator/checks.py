@@ -127,11 +127,15 @@ def check_references(
                 f"capability '{task.capability}' is owned by no persona of cast '{cast.name}'",
                 f"{where}.capability",
             )
+        listed: set[str] = set()
         for j, dep in enumerate(task.depends_on):
             if dep not in task_set:
                 report(f"unknown task '{dep}'{_hint(dep, tasks)}", f"{where}.depends_on[{j}]")
             elif dep == task.id:
                 report("a task cannot depend on itself", f"{where}.depends_on[{j}]")
+            elif dep in listed:
+                report(f"'{dep}' is listed twice", f"{where}.depends_on[{j}]")
+            listed.add(dep)
         if (
             persona_ref(task.assignee, f"{where}.assignee")
             and capability

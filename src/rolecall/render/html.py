@@ -15,7 +15,7 @@ import itertools
 from collections.abc import Callable, Iterable, Iterator
 
 from rolecall import events as ev
-from rolecall._words import count, outcome_words
+from rolecall._words import count, outcome_words, printable
 from rolecall.figures import Figure
 from rolecall.handoffs import TemplateLibrary
 from rolecall.render.html_graph import HandoffGraph
@@ -101,8 +101,9 @@ class HtmlPage:
             "<section id=graph><h2>Handoffs and redirects</h2>", self.graph.svg(start, colour), "</section>",
             "<section id=transcript><h2>Transcript</h2>",
         ]  # fmt: skip
-        yield _HEAD.format(title=html.escape(start.title), css=css)
-        for part in itertools.chain(body, said, ("</section>", _TAIL)):
+        # The transcript's chunks are settled (control characters replaced); the rest is made printable here.
+        yield printable(_HEAD.format(title=html.escape(start.title), css=css))
+        for part in itertools.chain(map(printable, body), said, ("</section>", _TAIL)):
             yield "\n"
             yield part
 

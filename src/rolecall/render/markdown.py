@@ -41,20 +41,13 @@ _CHECK = {True: "[x] ", False: "[ ] ", None: ""}
 _TAG = re.compile(r"<(?=[A-Za-z/!?])")
 
 
-_CONTROL = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]")
-"""Control characters a terminal acts on. NUL is left alone: it delimits phase-number tokens until
-the transcript is settled, and a terminal prints nothing for it."""
-
-
 def _plain(text: str, style: str) -> str:
     # Markdown viewers render raw HTML: an agent's answer holding "</details>" would close the
     # ledger's collapsible section, or worse. A tag's "<" is written as an entity; "<100ms" and
-    # code spans (shown literally anyway) are left as they are.
+    # code spans (shown literally anyway) are left as they are. Control characters are replaced
+    # when the text is settled (rolecall.render.numbering), after the phase numbers.
     if "<" in text and style != "code":
         text = _TAG.sub("&lt;", text)
-    if "\x1b" in text or "\x07" in text or "\x08" in text:
-        # Terminal escapes from an agent's output must not drive the terminal a transcript is shown on.
-        text = _CONTROL.sub("\ufffd", text)
     return text
 
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from rolecall._words import printable
+
 __all__ = ["PhaseNumbers"]
 
 # NUL-delimited, because no template or display text has a reason to contain NUL; a token that
@@ -39,8 +41,9 @@ class PhaseNumbers:
         return "\x00T\x00"
 
     def settle(self, text: str) -> str:
+        """The numbers filled in; a NUL or other control character left over came from a value."""
         if not self._used:
-            return text
+            return printable(text)
         numbers: dict[str, int] = {}
         for phase in self._declared:
             if phase not in self.streams:
@@ -52,4 +55,4 @@ class PhaseNumbers:
             phase = match.group(1)
             return str(numbers[phase]) if phase in numbers else match.group(0)
 
-        return _TOKEN.sub(value, text)
+        return printable(_TOKEN.sub(value, text))
