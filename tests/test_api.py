@@ -266,3 +266,39 @@ def test_the_readme_example_runs_and_prints_what_it_says() -> None:
     said = [m.group(1) for m in re.finditer(r"print\(.*\)\s+# (.+)$", code, re.MULTILINE)]
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert run.stdout.splitlines() == said
+
+
+STRIPE_FILE = SCENARIOS / "stripe-subscription.toml"
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: rolecall.replay(42), "scenario: expected a path, a Scenario or a Plan, got int 42"),  # type: ignore[arg-type]
+        (lambda: rolecall.replay(None), "scenario: expected a path, a Scenario or a Plan, got NoneType"),  # type: ignore[arg-type]
+        (lambda: rolecall.replay({"name": "x"}), "scenario: expected a path, a Scenario or a Plan, got dict"),  # type: ignore[arg-type]
+        (lambda: rolecall.replay(STRIPE_FILE, output=5), "output: expected a folder path, got int 5"),  # type: ignore[arg-type]
+        (lambda: rolecall.replay(STRIPE_FILE, templates=3), "templates: expected a folder or a TemplateLibrary"),  # type: ignore[arg-type]
+        (lambda: rolecall.replay(STRIPE_FILE, cast=1), "cast: expected a cast name, a folder or a Cast"),  # type: ignore[arg-type]
+        (lambda: rolecall.replay(STRIPE_FILE, sinks=[1]), "sinks: each sink is called with every event; got int 1"),  # type: ignore[list-item]
+        (lambda: rolecall.replay(STRIPE_FILE, sinks=1), "sinks: expected one value or a list of them, got int 1"),  # type: ignore[arg-type]
+        (lambda: rolecall.replay(STRIPE_FILE, backend="x"), "backend: expected a Backend (rolecall.backends), got str"),  # type: ignore[arg-type]
+        (lambda: rolecall.check(42), "targets: expected one value or a list of them, got int 42"),  # type: ignore[arg-type]
+        (lambda: rolecall.check([None]), "targets: expected a path, a Scenario, a Plan or a Replay, got NoneType"),  # type: ignore[list-item]
+        (lambda: rolecall.check({"name": "x"}), "targets: expected one value or a list of them, got dict"),
+        (lambda: rolecall.check(STRIPE_FILE, policies=3), "policies: expected one value or a list of them, got int 3"),  # type: ignore[arg-type]
+        (lambda: rolecall.check(STRIPE_FILE, policies={"rule": []}), "policies: expected one value or a list of them"),
+    ],
+)
+def test_a_wrong_argument_is_a_usage_error_naming_it(call: Callable[[], object], message: str) -> None:
+    with pytest.raises(UsageError) as caught:
+        call()
+    assert str(caught.value).startswith(message), str(caught.value)
+
+
+def test_a_planned_or_replayed_run_refuses_another_cast_in_check_as_in_replay() -> None:
+    plan = rolecall.replay(STRIPE_FILE).plan
+    run = rolecall.replay(STRIPE_FILE)
+    for target in (plan, run):
+        with pytest.raises(UsageError, match="already"):
+            rolecall.check(target, cast="feature-crew")

@@ -67,6 +67,16 @@ def test_replay_into_an_existing_file_is_a_usage_error_and_writes_nothing(tmp_pa
     assert sorted(p.name for p in tmp_path.iterdir()) == ["existing-file"]
 
 
+def test_a_destination_file_that_is_a_folder_stops_the_replay_before_any_file_is_written(tmp_path: Path) -> None:
+    (tmp_path / "transcript.html").mkdir()
+    (tmp_path / "events.jsonl").write_text("keep me", encoding="utf-8")
+    result = run("replay", STRIPE, "-o", tmp_path)
+    assert result.code == 2
+    assert result.err == f"rolecall: error: output {tmp_path / 'transcript.html'}: is a folder; expected a file path\n"
+    assert (tmp_path / "events.jsonl").read_text(encoding="utf-8") == "keep me"
+    assert not (tmp_path / "transcript.md").exists()
+
+
 def test_replay_into_proc_is_a_usage_error(tmp_path: Path) -> None:
     result = run_cli("replay", STRIPE, "-o", "/proc/x")
     assert result.code == 2

@@ -213,3 +213,10 @@ def test_every_shipped_scenario_replays_with_its_documented_exit(path: Path) -> 
     expected = 1 if "exits 1" in path.read_text(encoding="utf-8").split("\n\n")[0] else 0
     result = run_cli("replay", path, "--format", "summary")
     assert result.code == expected, result.out + result.err
+
+
+def test_a_folder_named_like_a_cast_but_without_a_manifest_is_said_to_be_one(tmp_path: Path) -> None:
+    (tmp_path / "agents").mkdir()
+    result = run_cli("roles", "list", "--cast", "agents", cwd=tmp_path)
+    assert result.code == 2
+    assert "'agents' is a folder here but not a cast: it has no cast.toml" in result.err

@@ -14,7 +14,7 @@ import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from rolecall.errors import InputError, Problem, UsageError
 from rolecall.events import Event, JsonlSink, RunFinished, Sink
@@ -111,11 +111,21 @@ def replay(
     sinks and files. Bad input raises :class:`~rolecall.errors.InputError`
     listing every problem, a bad argument :class:`~rolecall.errors.UsageError`.
     """
-    from rolecall.files import atomic_writer, check_output_dir
+    from rolecall.files import atomic_writer, check_output_dir, is_dir
 
+    _argument("scenario", scenario, (str, os.PathLike, Scenario, Plan), "a path, a Scenario or a Plan")
+    _argument("cast", cast, (str, os.PathLike, Cast, type(None)), "a cast name, a folder or a Cast")
+    _argument("templates", templates, (str, os.PathLike, TemplateLibrary, type(None)), "a folder or a TemplateLibrary")
+    _argument("output", output, (str, os.PathLike, type(None)), "a folder path")
+    sinks = _sinks(sinks)
+    _backend(backend)
     folder = Path(output) if output is not None else None
     if folder is not None:
         check_output_dir(folder, "output")
+        names = ("events.jsonl",) if events_only else ("events.jsonl", "transcript.md", "transcript.html")
+        for name in names:  # all of them before the first is written: a bad one writes nothing
+            if is_dir(folder / name):
+                raise UsageError(f"output {folder / name}: is a folder; expected a file path")
     elif events_only:
         raise UsageError("events_only needs an output folder")
     library = _templates(templates)
@@ -157,7 +167,8 @@ def check(
 ) -> list[CheckResult]:
     """Check each run against the policies and its scenario's ``[expect]`` table; one result per run.
 
-    A folder stands for its ``*.toml`` and ``*.jsonl`` files; a scenario or
+    A folder stands for every scenario below it and its own ``*.jsonl`` files
+    (:func:`rolecall.files.collect_targets`); a scenario or
     a plan is replayed (on ``backend``, default the scripted one); saved
     events and a :class:`Replay` are checked as they are. ``policies``
     defaults to ``./policies/*.toml`` when the working folder has one, else
@@ -169,12 +180,19 @@ def check(
     from rolecall.files import collect_targets, default_policies, load_policies
     from rolecall.policies import Policy
 
+    _argument("cast", cast, (str, os.PathLike, Cast, type(None)), "a cast name, a folder or a Cast")
+    _argument("templates", templates, (str, os.PathLike, TemplateLibrary, type(None)), "a folder or a TemplateLibrary")
+    _backend(backend)
     library = _templates(templates)
     if policies is None:
         rules = load_policies(default_policies())
     else:
         # One policy or one file is taken as itself, not iterated: a path string would give its letters.
-        given = [policies] if isinstance(policies, str | os.PathLike | Policy) else list(policies)
+        given: list[Any] = (
+            [policies] if isinstance(policies, str | os.PathLike | Policy) else _items("policies", policies)
+        )
+        for policy in given:
+            _argument("policies", policy, (str, os.PathLike, Policy), "a policy file or a Policy")
         files = load_policies(Path(p) for p in given if not isinstance(p, Policy))
         loaded = iter(files)
         rules = [p if isinstance(p, Policy) else next(loaded) for p in given]
@@ -207,6 +225,8 @@ def _check(
     from rolecall.policies.check import check_events, check_plan
 
     if isinstance(target, Replay):
+        if cast is not None:
+            raise UsageError("a replay has already run with its cast; pass its scenario to use another cast")
         if not target.events:
             raise UsageError("a replay checked needs its events; replay with keep_events=True")
         source = target.plan.source
@@ -222,7 +242,7 @@ def _check(
         from rolecall.files import read_events
 
         return check_events(read_events(target), policies, templates=templates, allow_empty=allow_empty, target=target)
-    plan = target if isinstance(target, Plan) else _plan(target, cast)
+    plan = _plan(target, cast)
     return check_plan(
         plan,
         policies,
@@ -235,9 +255,42 @@ def _check(
 
 def _as_targets(targets: CheckTarget | Iterable[CheckTarget]) -> list[Path | Scenario | Plan | Replay]:
     # A scenario is a pydantic model and a path a string, and both iterate: test for one target first.
-    if isinstance(targets, str | os.PathLike | Scenario | Plan | Replay):
-        targets = [targets]
-    return [Path(t) if isinstance(t, str | os.PathLike) else t for t in targets]
+    kinds = (str, os.PathLike, Scenario, Plan, Replay)
+    items: list[Any] = [targets] if isinstance(targets, kinds) else _items("targets", targets)
+    for target in items:
+        _argument("targets", target, kinds, "a path, a Scenario, a Plan or a Replay")
+    return [Path(t) if isinstance(t, str | os.PathLike) else t for t in items]
+
+
+def _argument(name: str, value: object, kinds: tuple[type, ...], expected: str) -> None:
+    """A wrong argument is a UsageError naming it, not a TypeError from deep inside."""
+    if not isinstance(value, kinds):
+        raise UsageError(f"{name}: expected {expected}, got {type(value).__name__} {value!r:.60}")
+
+
+def _items(name: str, value: object) -> list[object]:
+    # A dict iterates over its keys, which would then be taken for file names.
+    if isinstance(value, dict) or not isinstance(value, Iterable):
+        raise UsageError(f"{name}: expected one value or a list of them, got {type(value).__name__} {value!r:.60}")
+    return list(value)
+
+
+def _sinks(sinks: object) -> list[Sink]:
+    items = _items("sinks", sinks)
+    for sink in items:
+        if not callable(sink):
+            raise UsageError(f"sinks: each sink is called with every event; got {type(sink).__name__} {sink!r:.60}")
+    return items  # type: ignore[return-value]
+
+
+def _backend(backend: object) -> None:
+    needed = ("clock", "wall_start", "capacity", "start", "time", "running", "next_completions")
+    missing = [name for name in needed if not hasattr(backend, name)] if backend is not None else []
+    if missing:
+        raise UsageError(
+            f"backend: expected a Backend (rolecall.backends), got {type(backend).__name__}; "
+            f"it has no {', '.join(missing)}"
+        )
 
 
 def _plan(scenario: ScenarioRef, cast: CastRef | None) -> Plan:

@@ -504,8 +504,8 @@ def build_parser() -> argparse.ArgumentParser:
         "targets",
         nargs="*",
         metavar="SCENARIO|EVENTS|DIR",
-        help="scenario TOML files, events.jsonl files or folders of them (default: ./scenarios, or the "
-        "shipped library)",
+        help="scenario TOML files, events.jsonl files or folders (every scenario below a folder, and the "
+        "*.jsonl files in it); default: ./scenarios",
     )
     p.add_argument(
         "--policy",

@@ -111,6 +111,9 @@ def test_no_persona_at_all_prints_the_report_then_fails(tmp_path: Path, rolecall
     assert "skipped   README.md: no front matter" in run.out
     assert "nothing imported: no file holds a persona (see the report above)" in run.err
     assert not (tmp_path / "out").exists()
+    (tmp_path / "docs" / "open.md").write_text("---\nname: open\ndescription: never closed\n", encoding="utf-8")
+    run = rolecall("import", "claude-code", tmp_path / "docs", "-o", tmp_path / "out")
+    assert "skipped   open.md: front matter never closed: no '---' line ends it" in run.out
 
 
 def test_output_that_cannot_become_a_new_cast_folder_is_refused(
@@ -287,3 +290,16 @@ def test_one_exported_agent_alone_imports_into_a_cast_of_its_own(tmp_path: Path,
     cast = load_cast(tmp_path / "sam-only")
     assert [p.id for p in cast.personas] == ["orchestrator", "sam"]
     assert cast.persona("sam").never == ()
+
+
+def test_export_agents_md_into_a_new_folder_and_never_over_someone_elses_file(tmp_path: Path, rolecall: RunCli) -> None:
+    made = rolecall("export", "agents-md", "product-team", "-o", f"{tmp_path / 'new'}/")
+    assert made.code == 0 and (tmp_path / "new" / "AGENTS.md").is_file(), made.err
+    notes = tmp_path / "notes.md"
+    notes.write_text("my notes\n", encoding="utf-8")
+    refused = rolecall("export", "agents-md", "product-team", "-o", notes)
+    assert refused.code == 2 and "was not written by rolecall export; pass --force" in refused.err
+    assert notes.read_text(encoding="utf-8") == "my notes\n"
+    assert rolecall("export", "agents-md", "product-team", "-o", notes, "--force").code == 0
+    assert rolecall("export", "agents-md", "product-team", "-o", notes).code == 0  # its own file now
+    assert notes.read_bytes() == (tmp_path / "new" / "AGENTS.md").read_bytes()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rolecall.interop.frontmatter import split_front_matter
+from rolecall.interop.frontmatter import YamlRead, opens_front_matter, read_yaml, split_front_matter
 from rolecall.interop.naming import core_phrase, persona_id
 from rolecall.interop.role_files import handoff_items, never_items
 from rolecall.interop.role_refs import RoleDirectory
@@ -146,3 +146,19 @@ def test_the_core_of_a_duty_drops_its_verb_asides_and_qualifiers(duty: str, core
 )  # fmt: skip
 def test_persona_ids_follow_the_identifier_rules(name: str, expected: str) -> None:
     assert persona_id(name) == expected
+
+
+def test_a_key_given_twice_is_a_warning_not_a_silent_loss() -> None:
+    front = split_front_matter("---\nname: first\ndescription: d\nname: second\n---\nbody\n")
+    assert front is not None
+    assert front.yaml.data["name"] == "second"
+    assert front.yaml.warnings == ("'name' is given twice (line 4): the last one is kept",)
+    agents = read_yaml("writer:\n  role: w\nreader:\n  role: r\nwriter:\n  role: w2\n", what="the file")
+    assert isinstance(agents, YamlRead)
+    assert agents.warnings == ("'writer' is given twice (line 5): the last one is kept",)
+
+
+def test_front_matter_never_closed_is_told_apart_from_none() -> None:
+    assert opens_front_matter("\n---\nname: x\nbody without a closing fence\n")
+    assert split_front_matter("\n---\nname: x\nbody without a closing fence\n") is None
+    assert not opens_front_matter("# Title\n---\n")

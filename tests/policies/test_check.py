@@ -147,3 +147,74 @@ def test_replay_golden_compare_and_update(tmp_path: Path) -> None:
     golden.write_text(golden.read_text(encoding="utf-8").replace("STOP:", "HALT:"), encoding="utf-8")
     changed = run_cli("replay", scenario, "--golden", tmp_path)
     assert changed.code == 1 and "-> HALT: Sam" in changed.out and "+> STOP: Sam" in changed.out
+
+
+@pytest.mark.parametrize(
+    ("rule", "message"),
+    [
+        ('kind = "limit"', "a limit rule needs max_redirects, max_ping_pong, max_review_rounds or max_makespan"),
+        ('kind = "route"', "a route rule needs allow or forbid"),
+        ('kind = "order"\ncapability = "*"', "an order rule needs after or before"),
+        (
+            'kind = "gate"\nbefore_phase = "build"',
+            "a gate rule needs requires, requires_tasks, requires_approval or requires_go",
+        ),
+    ],
+    ids=["limit", "route", "order", "gate"],
+)
+def test_a_rule_that_would_check_nothing_is_refused(tmp_path: Path, rule: str, message: str) -> None:
+    """A rule with nothing to check would count as checking a run, and pass it: refused when read."""
+    path = tmp_path / "p.toml"
+    path.write_text(f'name = "p"\n\n[[rule]]\nid = "r1"\nmessage = "m"\n{rule}\n', encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_policy(path)
+    assert [str(p) for p in caught.value.problems] == [f"{path}:3: rule[0]: {message}"]
+
+
+def _scenario_tree(root: Path) -> dict[str, Path]:
+    """A project where scenarios hide in every way a literal search for '[[task]]' would miss."""
+    stripe = (SCENARIOS / "stripe-subscription.toml").read_text(encoding="utf-8")
+    breaks = (FIXTURES / "boundary-unenforced.toml").read_text(encoding="utf-8")
+    breaks = breaks.replace('cast = "product-team"', f'cast = "{ROOT / "roles" / "product-team"}"')
+    files = {
+        "top": root / "scenarios" / "stripe.toml",
+        "spaced": root / "scenarios" / "payments" / "spaced.toml",
+        "broken": root / "scenarios" / "payments" / "broken.toml",
+    }
+    for path in files.values():
+        path.parent.mkdir(parents=True, exist_ok=True)
+    files["top"].write_text(stripe.replace('cast = "product-team"', f'cast = "{ROOT / "roles" / "product-team"}"'))
+    files["spaced"].write_text(breaks.replace("[[task]]", "[[ task ]]").replace("[[phase]]", "[[ phase ]]"))
+    files["broken"].write_text('name = "broken"\n[[phase]\nid = "x"\n')
+    # Not scenarios: a policy, a cast manifest's neighbour, and a hidden folder's copy.
+    (root / "scenarios" / "policy.toml").write_text('name = "p"\n\n[[rule]]\nid = "r"\n')
+    (root / "scenarios" / ".old").mkdir()
+    (root / "scenarios" / ".old" / "stale.toml").write_text(stripe)
+    return files
+
+
+def test_check_finds_every_scenario_below_a_folder_as_pytest_does(tmp_path: Path) -> None:
+    files = _scenario_tree(tmp_path)
+    result = run_cli("check", "scenarios", cwd=tmp_path)
+    assert result.code == 2 and f"{files['broken'].relative_to(tmp_path)}:2:" in result.err, result.err
+    files["broken"].unlink()
+    result = run_cli("check", "scenarios", cwd=tmp_path)
+    assert result.code == 1, result.out  # the spaced one, two folders down, breaks a rule
+    assert "FAIL scenarios/payments/spaced.toml" in result.out and "PASS scenarios/stripe.toml" in result.out
+    assert "stale" not in result.out and "policy.toml" not in result.out + result.err
+
+    proc = _pytest("--rolecall", "scenarios", "-q", cwd=tmp_path)
+    assert proc.returncode == 1 and "1 failed, 1 passed" in proc.stdout, proc.stdout
+
+
+def test_pytest_plugin_fails_a_scenario_that_does_not_parse(tmp_path: Path) -> None:
+    files = _scenario_tree(tmp_path)
+    files["spaced"].unlink()
+    proc = _pytest("--rolecall", "scenarios", "-q", cwd=tmp_path)
+    assert proc.returncode == 1 and "1 failed, 1 passed" in proc.stdout, proc.stdout
+    assert "broken.toml:2" in proc.stdout
+
+
+def test_check_without_targets_or_a_scenarios_folder_checks_nothing_and_says_so(tmp_path: Path) -> None:
+    result = run_cli("check", cwd=tmp_path)
+    assert result.code == 2 and "nothing to check: there is no scenarios folder here" in result.err

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal, Protocol
 
+from rolecall._records import fast_init
 from rolecall.events.types import Clock
 
 if TYPE_CHECKING:
@@ -17,6 +18,7 @@ ActivityKind = Literal["work", "rework", "review"]
 Verdict = Literal["approved", "changes-requested"]
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Activity:
     """One stretch of work the coordinator asks for: an attempt, a rework or a review."""
@@ -31,6 +33,7 @@ class Activity:
     """Planned minutes (the scenario's expected time, review time or rework time)."""
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Outcome:
     """How an activity ended, as the backend saw it."""
@@ -46,6 +49,7 @@ class Outcome:
     """Why the activity failed, in words (``"no output for 30s; stopped"``); empty in a replay."""
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Completion:
     """An activity that ended, when, and how."""

@@ -23,10 +23,11 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import Annotated, Any, ClassVar, Literal, TypeVar
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import ConfigDict, Field
 
+from rolecall._records import fast_init
 from rolecall.events.ids import CapabilityId, Handle, Identifier
 
 __all__ = [
@@ -83,42 +84,7 @@ Clock = Literal["minutes", "seconds"]
 _WALL_START = r"^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z)?$"
 
 
-_T = TypeVar("_T")
-
-
-def _fast_init(cls: type[_T]) -> type[_T]:
-    """Give a frozen slotted dataclass an ``__init__`` that fills each slot through its descriptor.
-
-    The generated one of a frozen dataclass calls ``object.__setattr__`` per
-    field (to get past the frozen ``__setattr__``), which costs a third more;
-    a replay builds an event per step. Same signature, defaults and factories.
-    """
-    env: dict[str, Any] = {"_MISSING": dataclasses.MISSING}
-    params: list[str] = []
-    body: list[str] = []
-    for f in dataclasses.fields(cls):  # type: ignore[arg-type]
-        name = f.name
-        env[f"_set_{name}"] = getattr(cls, name).__set__
-        if f.default is not dataclasses.MISSING:
-            env[f"_default_{name}"] = f.default
-            params.append(f"{name}=_default_{name}")
-        elif f.default_factory is not dataclasses.MISSING:
-            env[f"_factory_{name}"] = f.default_factory
-            params.append(f"{name}=_MISSING")
-            body.append(f"if {name} is _MISSING: {name} = _factory_{name}()")
-        else:
-            params.append(name)
-        body.append(f"_set_{name}(self, {name})")
-    # Field names come from the class body, never from input.
-    exec(f"def __init__(self, *, {', '.join(params)}):\n" + "".join(f"    {line}\n" for line in body), env)
-    init = env["__init__"]
-    init.__qualname__ = f"{cls.__qualname__}.__init__"
-    init.__module__ = cls.__module__
-    cls.__init__ = init  # type: ignore[method-assign]
-    return cls
-
-
-@_fast_init
+@fast_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class EventBase:
     """What every event carries, first and in this order."""
@@ -130,7 +96,7 @@ class EventBase:
     actor: Identifier
 
 
-@_fast_init
+@fast_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class PersonaView:
     """What views need of a persona, carried in the stream so it renders on its own."""
@@ -147,7 +113,7 @@ class PersonaView:
     templates: dict[str, str] = dataclasses.field(default_factory=dict)
 
 
-@_fast_init
+@fast_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class TaskView:
     """A task as planned, so every view can name it from the stream alone."""
@@ -170,7 +136,7 @@ class TaskView:
     files: tuple[str, ...]
 
 
-@_fast_init
+@fast_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class RunStarted(EventBase):
     kind: Literal["run_started"] = "run_started"
@@ -206,7 +172,7 @@ class RunStarted(EventBase):
     ] = ""
 
 
-@_fast_init
+@fast_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class GateChecked(EventBase):
     kind: Literal["gate_checked"] = "gate_checked"
@@ -216,7 +182,7 @@ class GateChecked(EventBase):
     ok: bool
 
 
-@_fast_init
+@fast_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class GateVerdict(EventBase):
     kind: Literal["gate_verdict"] = "gate_verdict"
@@ -225,7 +191,7 @@ class GateVerdict(EventBase):
     missing: tuple[str, ...]
 
 
-@_fast_init
+@fast_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class PhaseStarted(EventBase):
     kind: Literal["phase_started"] = "phase_started"
@@ -238,7 +204,7 @@ class PhaseStarted(EventBase):
     tasks: tuple[Identifier, ...]
 
 
-@_fast_init
+@fast_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class PhaseGateOpened(EventBase):
     kind: Literal["phase_gate"] = "phase_gate"
@@ -247,7 +213,7 @@ class PhaseGateOpened(EventBase):
     requires: tuple[Identifier, ...]
 
 
-@_fast_init
+@fast_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class PhaseFinished(EventBase):
     kind: Literal["phase_finished"] = "phase_finished"
@@ -259,7 +225,7 @@ class PhaseFinished(EventBase):
     skipped: int
 
 
-@_fast_init
+@fast_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class TaskAssigned(EventBase):
     kind: Literal["task_assigned"] = "task_assigned"
@@ -272,7 +238,7 @@ class TaskAssigned(EventBase):
     reason: AssignReason
 
 
-@_fast_init
+@fast_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class TaskStarted(EventBase):
     kind: Literal["task_started"] = "task_started"
@@ -283,7 +249,7 @@ class TaskStarted(EventBase):
     duration: int
 
 
-@_fast_init
+@fast_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class TaskSubmitted(EventBase):
     kind: Literal["task_submitted"] = "task_submitted"
@@ -293,7 +259,7 @@ class TaskSubmitted(EventBase):
     round: int
 
 
-@_fast_init
+@fast_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class TaskFinished(EventBase):
     kind: Literal["task_finished"] = "task_finished"
@@ -304,7 +270,7 @@ class TaskFinished(EventBase):
     started_at: int
 
 
-@_fast_init
+@fast_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class TaskFailed(EventBase):
     kind: Literal["task_failed"] = "task_failed"
@@ -315,7 +281,7 @@ class TaskFailed(EventBase):
     next: Literal["retry", "fallback", "escalate", "give_up"]
 
 
-@_fast_init
+@fast_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class TaskSkipped(EventBase):
     kind: Literal["task_skipped"] = "task_skipped"
@@ -323,7 +289,7 @@ class TaskSkipped(EventBase):
     reason: str
 
 
-@_fast_init
+@fast_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class TaskUnreached(EventBase):
     kind: Literal["task_unreached"] = "task_unreached"
@@ -331,7 +297,7 @@ class TaskUnreached(EventBase):
     reason: str
 
 
-@_fast_init
+@fast_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Violation(EventBase):
     kind: Literal["violation"] = "violation"
@@ -349,7 +315,7 @@ class Violation(EventBase):
     ] = ()
 
 
-@_fast_init
+@fast_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Redirect(EventBase):
     kind: Literal["redirect"] = "redirect"
@@ -363,7 +329,7 @@ class Redirect(EventBase):
     instead: tuple[str, ...]
 
 
-@_fast_init
+@fast_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Handoff(EventBase):
     kind: Literal["handoff"] = "handoff"
@@ -377,7 +343,7 @@ class Handoff(EventBase):
     ]
 
 
-@_fast_init
+@fast_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CheckInHeld(EventBase):
     kind: Literal["checkin"] = "checkin"
@@ -392,7 +358,7 @@ class CheckInHeld(EventBase):
     blockers: tuple[str, ...]
 
 
-@_fast_init
+@fast_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DecisionOptionView:
     __pydantic_config__: ClassVar[ConfigDict] = _CONFIG
@@ -401,7 +367,7 @@ class DecisionOptionView:
     label: str
 
 
-@_fast_init
+@fast_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DecisionMade(EventBase):
     kind: Literal["decision"] = "decision"
@@ -414,7 +380,7 @@ class DecisionMade(EventBase):
     outcome: Literal["continue", "reroute", "stop"]
 
 
-@_fast_init
+@fast_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ReviewRound(EventBase):
     kind: Literal["review_round"] = "review_round"
@@ -429,7 +395,7 @@ class ReviewRound(EventBase):
     ] = ""
 
 
-@_fast_init
+@fast_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Escalation(EventBase):
     kind: Literal["escalation"] = "escalation"
@@ -439,7 +405,7 @@ class Escalation(EventBase):
     reason: str
 
 
-@_fast_init
+@fast_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class RunFinished(EventBase):
     kind: Literal["run_finished"] = "run_finished"

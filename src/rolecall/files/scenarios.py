@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
-from rolecall._toml import TomlDocument, read_toml
+from rolecall._toml import TomlDocument, parse_toml, read_toml
 from rolecall.errors import InputError, UsageError
 from rolecall.files.casts import has_manifest
 from rolecall.files.reading import read_text
@@ -38,10 +39,23 @@ def plan_file(path: Path, cast: Cast | None = None) -> Plan:
     return build_plan(scenario, cast, doc)
 
 
+_SCENARIO_KEYS = frozenset({"task", "phase", "tasks", "phases"})
+"""Top-level keys that make a TOML file a scenario; the plurals are typos that must fail, not vanish."""
+_MENTIONS = re.compile(r"^[ \t]*(?:\[\[?[ \t]*(?:task|phase)s?[ \t]*[\].]|(?:task|phase)s?[ \t]*=)", re.MULTILINE)
+
+
 def looks_like_scenario(path: Path) -> bool:
-    """Whether a TOML file holds phases and tasks: casts, policies and pyproject.toml live beside scenarios."""
+    """Whether a TOML file is a scenario: it has tasks or phases (casts, policies and pyproject.toml do not).
+
+    A file that does not parse counts when its text declares tasks or phases,
+    so a broken scenario is checked, and fails, instead of being passed over.
+    """
     try:
         text = read_text(path, what="TOML file")
     except InputError:
         return False
-    return "[[task]]" in text and "[[phase]]" in text
+    try:
+        data = parse_toml(text, path).data
+    except InputError:
+        return _MENTIONS.search(text) is not None
+    return not _SCENARIO_KEYS.isdisjoint(data)

@@ -15,7 +15,7 @@ from typing import Any
 
 from rolecall.interop.draft import CastDraft
 from rolecall.interop.embedded import BLOCK_KEY, RolecallBlock, read_block
-from rolecall.interop.frontmatter import split_front_matter
+from rolecall.interop.frontmatter import opens_front_matter, split_front_matter
 from rolecall.interop.imported import Imported, ImportOptions, finish_import
 from rolecall.interop.instructions import Instructions
 from rolecall.interop.naming import humanize, persona_id, unique
@@ -92,7 +92,11 @@ def import_claude_code(files: Sequence[SourceFile], options: ImportOptions) -> I
             continue
         front = split_front_matter(source.text)
         if front is None:
-            outcome.skip("no front matter: a subagent file starts with a '---' line")
+            outcome.skip(
+                _UNCLOSED
+                if opens_front_matter(source.text)
+                else "no front matter: a subagent file starts with a '---' line"
+            )
             continue
         for warning in front.yaml.warnings:
             outcome.warn(warning)
@@ -108,3 +112,6 @@ def import_claude_code(files: Sequence[SourceFile], options: ImportOptions) -> I
         _add_agent(draft, source, data, front.body, outcome)
     built = finish_import(draft, options, "Claude Code subagent files", exported)
     return Imported(TOOL, options.source, built, report)
+
+
+_UNCLOSED = "front matter never closed: no '---' line ends it"

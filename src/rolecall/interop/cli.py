@@ -147,14 +147,20 @@ def _load(cast_ref: str) -> tuple[Cast, dict[str, Instructions]]:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    from rolecall.files import check_output_dir, check_output_file
+    from rolecall.files import check_output_dir, check_output_file, is_dir, is_file, read_text
     from rolecall.interop.castfiles import write_file, write_files
-    from rolecall.interop.exporters import AGENTS_MD, agents_md_text, claude_code_files, crewai_files
+    from rolecall.interop.exporters import AGENTS_MD, AGENTS_MD_MARK, agents_md_text, claude_code_files, crewai_files
 
     out = Path(args.output)
     if args.format == "agents-md":
-        target = out / AGENTS_MD if out.is_dir() else out
+        # A trailing slash names a folder, as everywhere else, whether or not it exists yet.
+        named_folder = args.output.endswith(("/", os.sep)) or is_dir(out)
+        target = out / AGENTS_MD if named_folder else out
         check_output_file(target, "-o")
+        if not args.force and is_file(target) and AGENTS_MD_MARK not in read_text(target, what="file"):
+            raise UsageError(
+                f"-o {target}: the file exists and was not written by rolecall export; pass --force to replace it"
+            )
     else:
         check_output_dir(out, "-o")
     cast, instructions = _load(args.cast)
@@ -223,4 +229,8 @@ def add_parsers(sub: Any) -> None:
         f.add_argument("-o", "--output", required=True, metavar=metavar, help=what)
         if name == "crewai":
             f.add_argument("--scenario", default=None, metavar="FILE", help="also write its tasks as tasks.yaml")
+        if name == "agents-md":
+            f.add_argument(
+                "--force", action="store_true", help="replace an existing file that rolecall export did not write"
+            )
         f.set_defaults(handler=_cmd_export)

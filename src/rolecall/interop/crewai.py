@@ -106,7 +106,7 @@ def read_mapping(source: SourceFile, outcome: FileOutcome) -> dict[str, Any] | N
     if source.text is None:
         outcome.skip(source.problem)
         return None
-    read = read_yaml(source.text)
+    read = read_yaml(source.text, what="the file")
     if not isinstance(read, YamlRead):
         outcome.skip(read)
         return None

@@ -16,9 +16,28 @@ from typing import Any
 
 import yaml
 
-__all__ = ["FrontMatter", "YamlRead", "read_yaml", "split_front_matter"]
+__all__ = ["FrontMatter", "YamlRead", "opens_front_matter", "read_yaml", "split_front_matter"]
 
-_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_Base: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_Base):  # type: ignore[misc,valid-type]
+    """Safe loading that notes every key given twice: YAML keeps the last one without a word."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.twice: list[tuple[str, int]] = []
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[str] = set()
+        for key, _ in node.value:
+            if isinstance(key, yaml.ScalarNode):
+                if key.value in seen:
+                    self.twice.append((key.value, key.start_mark.line))
+                seen.add(key.value)
+        return super().construct_mapping(node, deep)  # type: ignore[no-any-return]
+
+
 _TOP_KEY = re.compile(r"^([A-Za-z_][\w.-]*)[ \t]*:(?:[ \t]|$)")
 
 
@@ -49,20 +68,33 @@ def _error_text(exc: yaml.YAMLError, first_line: int) -> str:
 
 
 def _load(text: str) -> Any:
-    return yaml.load(text, Loader=_Loader)
+    return _load_noting(text)[0]
 
 
-def read_yaml(text: str, first_line: int = 1) -> YamlRead | str:
-    """Parse ``text`` as a YAML mapping; a string says why nothing could be read."""
+def _load_noting(text: str) -> tuple[Any, list[tuple[str, int]]]:
+    """The data, and each key given twice with its (0-based) line."""
+    loader = _Loader(text)
     try:
-        data = _load(text)
+        return loader.get_single_data(), loader.twice
+    finally:
+        loader.dispose()
+
+
+def read_yaml(text: str, first_line: int = 1, what: str = "front matter") -> YamlRead | str:
+    """Parse ``text`` as a YAML mapping; a string says why nothing could be read.
+
+    ``what`` names the text in warnings: the front matter of a Markdown file, or a YAML file.
+    """
+    try:
+        data, twice = _load_noting(text)
     except yaml.YAMLError as exc:
-        return _lenient(text, first_line, _error_text(exc, first_line))
+        return _lenient(text, first_line, _error_text(exc, first_line), what)
     if data is None:
         return YamlRead({})
     if not isinstance(data, dict):
         return f"the YAML is a {type(data).__name__}, not a mapping of keys"
-    return YamlRead({str(k): v for k, v in data.items()})
+    warnings = tuple(f"'{key}' is given twice (line {first_line + line}): the last one is kept" for key, line in twice)
+    return YamlRead({str(k): v for k, v in data.items()}, warnings)
 
 
 def _entries(lines: list[str]) -> tuple[list[tuple[str, int, list[str]]], int]:
@@ -87,13 +119,13 @@ def _entries(lines: list[str]) -> tuple[list[tuple[str, int, list[str]]], int]:
     return entries, stray
 
 
-def _lenient(text: str, first_line: int, strict_error: str) -> YamlRead | str:
+def _lenient(text: str, first_line: int, strict_error: str, what: str) -> YamlRead | str:
     lines = textwrap.dedent(text).split("\n")
     entries, stray = _entries(lines)
     if not entries:
         return f"not YAML ({strict_error})"
     data: dict[str, Any] = {}
-    warnings = [f"front matter is not strict YAML ({strict_error}); read key by key"]
+    warnings = [f"{what} is not strict YAML ({strict_error}); read key by key"]
     for key, number, chunk in entries:
         try:
             value = _load("\n".join(chunk))
@@ -120,6 +152,12 @@ def _plain_value(chunk: list[str]) -> str | None:
     if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
         value = value[1:-1]
     return value or None
+
+
+def opens_front_matter(text: str) -> bool:
+    """Whether the first non-blank line is a ``---`` fence (a closing one may still be missing)."""
+    first = next((line for line in text.split("\n") if line.strip()), "")
+    return first.strip() == "---"
 
 
 def split_front_matter(text: str) -> FrontMatter | None:

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from rolecall.interop.frontmatter import YamlRead, read_yaml, split_front_matter
+from rolecall.interop.frontmatter import YamlRead, opens_front_matter, read_yaml, split_front_matter
 from rolecall.interop.instructions import normalize_body
 from rolecall.interop.naming import persona_id
 from rolecall.interop.report import FileOutcome
@@ -94,7 +94,7 @@ def _read(source: SourceFile, outcome: FileOutcome) -> dict[str, Any] | None:
     if source.suffix == ".md":
         front = split_front_matter(source.text)
         if front is None:
-            outcome.skip("no front matter: not a persona file")
+            outcome.skip(_UNCLOSED if opens_front_matter(source.text) else "no front matter: not a persona file")
             return None
         for warning in front.yaml.warnings:
             outcome.warn(warning)
@@ -184,3 +184,6 @@ def read_persona_file(source: SourceFile, outcome: FileOutcome) -> SourcePersona
         for value in collaboration.values():
             found.collaborators += re.findall(r"\(([^()]+)\)", " ".join(strings(value)))
     return found
+
+
+_UNCLOSED = "front matter never closed: no '---' line ends it"

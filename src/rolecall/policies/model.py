@@ -132,6 +132,13 @@ class LimitRule(_RuleBase):
         default=None, description="Minutes, virtual in a replay and wall-clock in a live run: 90, '90m', '1h30m'."
     )
 
+    @model_validator(mode="after")
+    def _limits_something(self) -> LimitRule:
+        # A limit rule with no limit would apply to a run and check nothing: a pass by mistake.
+        if (self.max_redirects, self.max_ping_pong, self.max_review_rounds, self.max_makespan) == (None,) * 4:
+            raise ValueError("a limit rule needs max_redirects, max_ping_pong, max_review_rounds or max_makespan")
+        return self
+
 
 Rule = Annotated[BoundaryRule | RouteRule | GateRule | OrderRule | LimitRule, Field(discriminator="kind")]
 

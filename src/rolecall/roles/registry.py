@@ -62,6 +62,10 @@ def cast_folder(ref: str | Path, relative_to: Path | None = None) -> Path:
     folder = shipped_dir("roles") / text
     if not is_dir(folder):
         known = ", ".join(shipped_casts()) or "(none found)"
+        if is_dir(local):
+            raise UsageError(
+                f"'{text}' is a folder here but not a cast: it has no {MANIFEST_NAME}; shipped casts: {known}"
+            )
         raise UsageError(f"unknown cast '{text}'; shipped casts: {known}; or pass a folder path")
     return folder
 
