@@ -55,7 +55,7 @@ def looks_like_scenario(path: Path) -> bool:
     except InputError:
         return False
     try:
-        data = parse_toml(text, path).data
+        keys = parse_toml(text, path).top_level
     except InputError:
         return _MENTIONS.search(text) is not None
-    return not _SCENARIO_KEYS.isdisjoint(data)
+    return not _SCENARIO_KEYS.isdisjoint(keys)

@@ -142,17 +142,20 @@ def _phase_order(scenario: Scenario, phase_index: dict[str, int]) -> tuple[tuple
 
 
 def _task_preds(scenario: Scenario, index: dict[str, int], phase_of: tuple[int, ...]) -> tuple[tuple[int, ...], ...]:
+    sequential = [phase.mode == "sequential" for phase in scenario.phase]
     last_in_phase: dict[int, int] = {}
     out: list[tuple[int, ...]] = []
     for i, task in enumerate(scenario.task):
-        deps = [index[d] for d in task.depends_on]
         phase = phase_of[i]
-        if scenario.phase[phase].mode == "sequential" and phase in last_in_phase:
+        if sequential[phase] and phase in last_in_phase:
+            deps = [index[d] for d in task.depends_on]
             before = last_in_phase[phase]
             if before not in deps:
                 deps.append(before)
+            out.append(tuple(deps))
+        else:
+            out.append(tuple(map(index.__getitem__, task.depends_on)))
         last_in_phase[phase] = i
-        out.append(tuple(deps))
     return tuple(out)
 
 
