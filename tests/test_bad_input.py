@@ -365,7 +365,7 @@ def test_problems_of_cast_files_come_out_together(product_team: Path) -> None:
     morgan = product_team / "morgan.toml"
     morgan.write_text(morgan.read_text(encoding="utf-8").replace('hand_to = "taylor"', 'hand_to = "tay"', 1))
     result = run("roles", "validate", product_team)
-    assert "hand_to: no persona 'tay' in this cast" in result.err, "a broken cast.toml hides no persona problem"
+    assert "hand_to: no persona 'tay' in this cast; did you mean 'taylor'? known:" in result.err, result.err
     cast = product_team / "cast.toml"
     assert f"{cast}:{line_of(cast, 'name = 3')}: name: expected text in quotes, got 3" in result.err
     assert "sam.toml" in result.err and "unknown key 'colour'" in result.err
@@ -700,3 +700,21 @@ def test_toml_mistakes_point_at_the_line_to_fix(tmp_path: Path, text: str, where
     path.write_text(text, encoding="utf-8")
     result = run("plan", path)
     assert result.code == 2 and f"error: {path}{where}" in result.err, result.err
+
+
+def test_one_bracket_or_two_is_told_which(tmp_path: Path) -> None:
+    """[phase] where [[phase]] is meant, and [[checkin.decision]] where [checkin.decision] is."""
+    path = tmp_path / "s.toml"
+    path.write_text(
+        'name = "s"\ntitle = "S"\nrequest = "r"\n[phase]\nid = "a"\ntitle = "A"\n[[task]]\nid = "t"\nphase = "a"\n'
+        'capability = "backend.server-actions"\nsummary = "x"\nexpected_time = 5\n[[checkin]]\nafter = "a"\n'
+        '[[checkin.decision]]\nid = "d"\n',
+        encoding="utf-8",
+    )
+    result = run("plan", path)
+    assert result.code == 2
+    assert f"{path}:4: phase: expected a list [...], got a table; write each entry as a [[phase]] table" in result.err
+    assert (
+        f"{path}:15: checkin[0].decision: expected a table (key = value pairs), got a list of 1; "
+        "write it as one [checkin.decision] table (one bracket)"
+    ) in result.err

@@ -264,6 +264,14 @@ def _expected(what: str) -> typing.Callable[[Any, dict[str, Any], Any], str]:
             extra = f"; write {_BOOL_WORDS[got.strip().lower()]} without quotes"
         if what.startswith("a list") and isinstance(got, str):
             extra = f"; write [{json.dumps(got, ensure_ascii=False)}]"
+        # TOML's two table syntaxes: [[name]] adds an entry to a list, [name] is one table.
+        header = ".".join(
+            part for part in (error.get("loc", ()) if isinstance(error, dict) else ()) if isinstance(part, str)
+        )
+        if what.startswith("a list") and isinstance(got, dict) and header:
+            extra = f"; write each entry as a [[{header}]] table (two brackets)"
+        if what.startswith("a table") and isinstance(got, list) and header:
+            extra = f"; write it as one [{header}] table (one bracket)"
         if what == "a whole number" and isinstance(got, float) and got.is_integer():
             extra = f"; write {int(got)}"
         if what in ("a whole number", "a number") and isinstance(got, str) and got.strip().isdigit():

@@ -41,6 +41,7 @@ __all__ = [
     "Identifier",
     "Minutes",
     "Text",
+    "duration_in_seconds",
     "parse_minutes",
 ]
 
@@ -116,16 +117,49 @@ def parse_minutes(value: object) -> object:
     return value
 
 
+_SECONDS = re.compile(
+    r"^\s*(?:(?P<h>\d+(?:\.\d+)?)\s*h(?:ours?|rs?)?)?\s*(?:(?P<m>\d+(?:\.\d+)?)\s*m(?:in(?:ute)?s?)?)?"
+    r"\s*(?:(?P<s>\d+)\s*s(?:ec(?:ond)?s?)?)?\s*$"
+)
+
+
+def duration_in_seconds(value: object) -> object:
+    """``"1.5h"``, ``"5m"``, ``"2m30s"``, ``"45s"`` or ``"45"`` as whole seconds; anything else as it was.
+
+    For a scenario on the seconds clock (a frozen live run), whose durations are
+    seconds: a duration written with its unit means that span, not that many
+    seconds. What does not parse is left for the field's own check to refuse.
+    """
+    if not isinstance(value, str):
+        return value
+    text = value.strip().lower()
+    if text.isascii() and text.isdigit():
+        return int(text)
+    match = _SECONDS.match(text)
+    if not text or not match or not any(match.group(unit) for unit in "hms"):
+        return value
+    seconds = float(match.group("h") or 0) * 3600 + float(match.group("m") or 0) * 60 + int(match.group("s") or 0)
+    return int(seconds) if seconds == int(seconds) else value
+
+
+MAX_MINUTES = 10_000_000
+
+# What parse_minutes accepts, for JSON Schema (no flags there: the letters carry both cases):
+# a number in quotes, or hours ("1.5h", "2 hours") and/or minutes ("30m", "30 mins").
+_H = r"\d+(\.\d+)?\s*[hH]([oO][uU][rR][sS]?|[rR][sS]?)?"
+_M = r"\d+\s*[mM]([iI][nN]([uU][tT][eE])?[sS]?)?"
+_DURATION_SCHEMA_PATTERN = rf"^\s*(\d+|{_H}(\s*{_M})?|{_M})\s*$"
+
 Minutes = Annotated[
     int,
     # Bounds first: they then live in the core schema, not in a Python call per value.
-    Field(ge=0, le=10_000_000),
+    Field(ge=0, le=MAX_MINUTES),
     BeforeValidator(parse_minutes),
     WithJsonSchema(
         {
             "anyOf": [
-                {"type": "integer", "minimum": 0},
-                {"type": "string", "pattern": r"^\s*(\d+(\.\d+)?\s*h\w*)?\s*(\d+\s*m\w*)?\s*$"},
+                {"type": "integer", "minimum": 0, "maximum": MAX_MINUTES},
+                {"type": "string", "pattern": _DURATION_SCHEMA_PATTERN},
             ],
             "description": "Virtual minutes: 45, '45m', '2h', '1h30m' or '1.5h'.",
         }

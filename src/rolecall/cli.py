@@ -114,7 +114,7 @@ def _cmd_plan(args: argparse.Namespace) -> int:
 
     plan = _plan(args)
     final = Coordinator(plan).run(lambda _event: None)
-    _out(plan_text(plan, final))
+    _out(plan_text(plan, final, plan.scenario.clock))
     return EXIT_OK
 
 

@@ -4,10 +4,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pydantic import TypeAdapter, ValidationError
 
 from rolecall import InputError
+from rolecall._model import Minutes
 from rolecall.orchestrator import plan_file
 from rolecall.orchestrator.scenario import parse_minutes
+from rolecall.schemas import schema
 from tests.conftest import SCENARIOS
 from tests.orchestrator.helpers import plan_of
 
@@ -290,3 +293,26 @@ expected_time = 5
 def test_boolean_is_not_a_duration() -> None:
     with pytest.raises(ValueError, match="true is not a duration"):
         parse_minutes(True)
+
+
+@pytest.mark.parametrize(
+    "value", ["45", "45m", "2h", "1h30m", "1.5h", "2 hours", "30 mins", "1H30M", " 5m ", 0, 10_000_000]
+)
+def test_a_duration_the_loader_accepts_the_schema_accepts(value: object) -> None:
+    assert _schema_accepts(value)
+    TypeAdapter(Minutes).validate_python(value, strict=True)
+
+
+@pytest.mark.parametrize("value", ["", "45mx", "3 months", "1h30m0s", "soon", "-5", -5, 10_000_001])
+def test_a_duration_the_schema_accepts_the_loader_accepts(value: object) -> None:
+    """The published schema is what editors check files with: it must refuse what the loader refuses."""
+    assert not _schema_accepts(value)
+    with pytest.raises(ValidationError):
+        TypeAdapter(Minutes).validate_python(value, strict=True)
+
+
+def _schema_accepts(value: object) -> bool:
+    import jsonschema
+
+    task = schema("scenario")["$defs"]["Task"]["properties"]["expected_time"]
+    return jsonschema.Draft202012Validator(task).is_valid(value)

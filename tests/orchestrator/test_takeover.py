@@ -122,3 +122,19 @@ def test_the_forbidden_fallback_works_only_when_boundaries_are_not_enforced(tmp_
     )
     events = Coordinator(build_plan(data, _crew(tmp_path, ("priya",)))).events()
     assert spans(events)["roster"][2] == ("lead" if enforce else "priya")
+
+
+def test_an_unreached_task_names_why_it_waited_its_dependency_its_place_or_its_phase() -> None:
+    events = run(
+        [
+            {"id": "ui", "capability": "frontend.ui", "fails": 9},
+            {"id": "copy", "capability": "frontend.ui"},
+            {"id": "api", "capability": "backend.server-actions", "phase": "later"},
+        ],
+        phase=[{"id": "work", "title": "Work", "mode": "sequential"}, {"id": "later", "title": "Later"}],
+    )
+    reasons = {u.task: u.reason for u in kinds(events, ev.TaskUnreached)}
+    assert reasons == {
+        "copy": "comes after (in sequential phase 'work') failed task 'ui'",  # no depends_on: its place
+        "api": "phase 'later' never started: phase 'work' had failures",  # the phase, not a task in it
+    }

@@ -185,3 +185,37 @@ def test_a_replay_says_nothing_of_a_wall_clock_and_keeps_h_mm(scenario: str) -> 
     assert "Live run" not in text and "wall-clock" not in text
     assert MINUTES_STAMP.search(text) and not re.search(r"`\[\d+:\d\d:\d\d\]`", text)
     assert "Live run" not in html_page(events) and "Live run" not in report_text(events)
+
+
+def test_a_scenario_on_the_seconds_clock_reads_durations_with_units_as_those_spans(tmp_path: Path) -> None:
+    """'1.5h' in a frozen live run is an hour and a half, not 90 seconds; plan and replay say the same."""
+    path = scenario_file(
+        tmp_path,
+        [
+            {"id": "build", "capability": "code.implement", "expected_time": "1.5h"},
+            {"id": "check", "capability": "code.implement", "expected_time": 90, "depends_on": ["build"]},
+            {
+                "id": "tidy",
+                "capability": "code.implement",
+                "expected_time": "2m30s",
+                "review": {"reviewer": "evaluator", "verdicts": ["approved"], "review_time": "1m", "rework_time": "45"},
+            },
+        ],
+        clock="seconds",
+        gate={"time": "5m"},
+    )
+    plan = plan_file(path)
+    tasks = {t.id: t for t in plan.scenario.task}
+    assert [tasks[t].expected_time for t in ("build", "check", "tidy")] == [5400, 90, 150]
+    review = tasks["tidy"].review
+    assert review is not None and (review.review_time, review.rework_time) == (60, 45)
+    assert plan.scenario.gate is not None and plan.scenario.gate.time == 300
+    planned = run_cli("plan", path)
+    replayed = run_cli("replay", path, "--format", "summary")
+    assert "Critical path (1h 31m 30s)" in planned.out, planned.out
+    assert "critical path 1h 31m 30s" in replayed.out, replayed.out
+
+
+def test_a_minutes_scenario_keeps_reading_durations_as_minutes(tmp_path: Path) -> None:
+    path = scenario_file(tmp_path, [{"id": "build", "capability": "code.implement", "expected_time": "1.5h"}])
+    assert plan_file(path).scenario.task[0].expected_time == 90

@@ -10,7 +10,7 @@ from rolecall.orchestrator import Coordinator, plan_file
 from rolecall.render.markdown import markdown_transcript
 from tests.conftest import ROOT, SCENARIOS, run_cli
 from tests.orchestrator.helpers import run_started
-from tests.render.runs import scenario_file, two_at_once
+from tests.render.runs import events_of, scenario_file, two_at_once
 
 GOLDEN = ROOT / "tests" / "golden"
 SHIPPED = sorted(SCENARIOS.glob("*.toml"))
@@ -209,3 +209,16 @@ def test_html_tags_in_values_do_not_become_markup(tmp_path: Path) -> None:
     text = transcript(path)
     assert "&lt;/details>&lt;script>x()&lt;/script> in <100ms" in text
     assert "</details><script>" not in text
+
+
+def test_an_empty_phase_is_said_to_have_nothing_to_hand_out(tmp_path: Path) -> None:
+    path = scenario_file(
+        tmp_path,
+        [{"id": "only", "capability": "code.implement"}],
+        phase=[{"id": "work", "title": "Work"}, {"id": "later", "title": "Later"}],
+    )
+    text = markdown_transcript(events_of(path))
+    assert "## Phase 2: Later (PARALLEL)" in text
+    assert "No tasks to hand out in this phase; it completes at once." in text
+    assert "with 0 agents" not in text
+    assert "1 task across 1 persona in 2 phases: orchestration needed" in text  # not a "simple request"

@@ -37,7 +37,8 @@ def load_cast(folder: Path) -> Cast:
     if not manifest_path.exists():
         raise InputError.single(
             manifest_path,
-            "missing: a cast folder needs cast.toml (name, orchestrator, capabilities)",
+            "missing: a cast folder needs cast.toml "
+            "(name, title, description, orchestrator and its [[capability]] tables)",
         )
     personas = {path.stem: _read(path) for path in sorted(folder.glob("*.toml")) if path.name != MANIFEST_NAME}
     return cast_from_documents(_read(manifest_path), personas, folder)

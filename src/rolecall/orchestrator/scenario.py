@@ -6,11 +6,20 @@ minutes or a string such as ``"45m"``, ``"2h"``, ``"1h30m"`` or ``"1.5h"``.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
-from rolecall._model import DECISION_OPTION_PATTERN, CapabilityId, FileModel, Identifier, Minutes, Text, parse_minutes
+from rolecall._model import (
+    DECISION_OPTION_PATTERN,
+    CapabilityId,
+    FileModel,
+    Identifier,
+    Minutes,
+    Text,
+    duration_in_seconds,
+    parse_minutes,
+)
 from rolecall.handoffs.report_block import OrchestratorReport, render_report
 from rolecall.orchestrator.expectations import Expectations
 
@@ -221,3 +230,33 @@ class Scenario(FileModel):
     expect: Expectations | None = Field(
         default=None, description="What must happen; checked by 'rolecall check' and the pytest plugin."
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _durations_in_seconds(cls, data: Any) -> Any:
+        """On the seconds clock, ``"5m"`` is 300 seconds: a duration with a unit keeps its meaning."""
+        if not isinstance(data, dict) or data.get("clock") != "seconds":
+            return data
+        data = dict(data)
+        gate = data.get("gate")
+        if isinstance(gate, dict) and "time" in gate:
+            data["gate"] = {**gate, "time": duration_in_seconds(gate["time"])}
+        tasks = data.get("task")
+        if isinstance(tasks, list | tuple):
+            data["task"] = [_task_in_seconds(task) for task in tasks]
+        return data
+
+
+def _task_in_seconds(task: Any) -> Any:
+    if not isinstance(task, dict):
+        return task
+    task = dict(task)
+    if "expected_time" in task:
+        task["expected_time"] = duration_in_seconds(task["expected_time"])
+    review = task.get("review")
+    if isinstance(review, dict):
+        task["review"] = {
+            key: duration_in_seconds(value) if key in ("review_time", "rework_time") else value
+            for key, value in review.items()
+        }
+    return task

@@ -51,13 +51,14 @@ def task_views(plan: Plan) -> tuple[ev.TaskView, ...]:
 def assess(plan: Plan) -> str:
     """Does the request need orchestration at all? A lone task goes straight to its owner."""
     scenario = plan.scenario
-    if len(plan.tasks) == 1 and scenario.gate is None and not scenario.checkin:
+    if len(plan.tasks) == 1 and len(scenario.phase) == 1 and scenario.gate is None and not scenario.checkin:
         owner = plan.cast.persona(plan.performer[0])
         return (
             f"simple request: one task for {owner.name} ({owner.handle}); "
             "no orchestration needed, handing it straight over"
         )
-    involved = len(set(plan.performer))
+    # Reviewers are part of the work too, though no task is theirs.
+    involved = len({*plan.performer, *(t.review.reviewer for t in plan.tasks if t.review is not None)})
     return (
         f"{count(len(plan.tasks), 'task')} across {count(involved, 'persona')} in "
         f"{count(len(scenario.phase), 'phase')}: orchestration needed"
@@ -306,23 +307,30 @@ def check_in(tr: Tracker, k: int, checkin: CheckIn) -> None:
 
 
 def unreached_reason(tr: Tracker, i: int) -> str:
-
     plan = tr.plan
     if tr.blocked or tr.stopped:
         return tr.stop_reason
-    for p in plan.task_preds[i]:
-        if tr.status[p] == FAILED:
-            return f"depends on failed task '{plan.tasks[p].id}'"
-    for p in plan.task_preds[i]:
-        if tr.status[p] not in TERMINAL:
-            return f"depends on '{plan.tasks[p].id}', which was not reached"
     k = plan.phase_of[i]
     phase = plan.scenario.phase[k]
     if tr.phase_started_at[k] < 0:
+        # The phase is the cause: its tasks' own waits inside it never began.
         for q in plan.phase_after[k]:
             if tr.phase_failed[q]:
                 return f"phase '{phase.id}' never started: phase '{plan.scenario.phase[q].id}' had failures"
         if phase.gate is not None:
             return f"phase '{phase.id}' never started: gate '{phase.gate.name}' did not open"
         return f"phase '{phase.id}' never started"
+    for p in plan.task_preds[i]:
+        if tr.status[p] == FAILED:
+            return f"{_waits_for(plan, i, p)} failed task '{plan.tasks[p].id}'"
+    for p in plan.task_preds[i]:
+        if tr.status[p] not in TERMINAL:
+            return f"{_waits_for(plan, i, p)} '{plan.tasks[p].id}', which was not reached"
     return "not reached"
+
+
+def _waits_for(plan: Plan, i: int, p: int) -> str:
+    """Why task ``i`` waits for ``p``: its own depends_on, or its place in a sequential phase."""
+    if plan.tasks[p].id in plan.tasks[i].depends_on:
+        return "depends on"
+    return f"comes after (in sequential phase '{plan.tasks[i].phase}')"

@@ -147,6 +147,10 @@ class RunMessages(Narration):
             return
         heading = f"Phase {self.numbers.number(e.phase)}: {e.title} ({e.mode.upper()})"
         self._parts.append(Heading(2, text(heading)))
+        if not e.tasks:
+            # An empty phase, or one whose tasks a decision ruled out: nothing to hand out.
+            self._say(e, text("No tasks to hand out in this phase; it completes at once."))
+            return
         self._template("phase-start", e.actor, e, **values)
 
     def _on_phase_gate(self, e: ev.PhaseGateOpened) -> None:

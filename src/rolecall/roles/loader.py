@@ -148,7 +148,7 @@ def _cross_check(
         if pid in broken:
             continue
         if pid not in ids:
-            problems.append(manifest_doc.problem(f"no persona '{pid}' in this cast; known: {_known(ids)}", role))
+            problems.append(manifest_doc.problem(_unknown_persona(pid, ids), role))
         elif (kind := next(p.kind for p in personas if p.id == pid)) != expected:
             problems.append(
                 manifest_doc.problem(
@@ -177,7 +177,7 @@ def _cross_check(
             if never.hand_to not in ids:
                 problems.append(
                     doc.problem(
-                        f"no persona '{never.hand_to}' in this cast; known: {_known(ids)}",
+                        _unknown_persona(never.hand_to, ids),
                         f"{where}.hand_to",
                     )
                 )
@@ -200,7 +200,7 @@ def _cross_check(
                 if target not in ids:
                     problems.append(
                         doc.problem(
-                            f"no persona '{target}' in this cast; known: {_known(ids)}",
+                            _unknown_persona(target, ids),
                             f"{key}[{i}]",
                         )
                     )
@@ -269,6 +269,12 @@ def _at(doc: TomlDocument, field: str) -> str:
 
 def _known(ids: set[str]) -> str:
     return ", ".join(sorted(ids)) or "(none)"
+
+
+def _unknown_persona(pid: str, ids: set[str]) -> str:
+    close = difflib.get_close_matches(pid, sorted(ids), n=1)
+    hint = f"did you mean '{close[0]}'? known: " if close else "known: "
+    return f"no persona '{pid}' in this cast; {hint}{_known(ids)}"
 
 
 def _unknown_capability(cap: str, caps: set[str]) -> str:
