@@ -54,6 +54,13 @@ def write_events(path: Path, events: list[dict[str, Any]]) -> Path:
     return path
 
 
+def plan_text(tmp_path: Path, text: str) -> tuple[Path, Result]:
+    """``rolecall plan`` of a scenario file holding ``text``."""
+    path = tmp_path / "s.toml"
+    path.write_text(text, encoding="utf-8")
+    return path, run("plan", path)
+
+
 # -- output paths ------------------------------------------------------------------------------
 
 
@@ -269,15 +276,13 @@ def test_stream_yes_and_fails_float_are_rejected(tmp_path: Path) -> None:
 
 
 def test_unknown_key_in_an_inline_table_points_at_its_line(tmp_path: Path) -> None:
-    path = tmp_path / "s.toml"
-    path.write_text(
+    path, result = plan_text(
+        tmp_path,
         'name = "s"\ntitle = "t"\nrequest = "r"\n\n[[phase]]\nid = "p"\ntitle = "P"\n\n'
         '[[task]]\nid = "a"\nphase = "p"\ncapability = "backend.server-actions"\nsummary = "s"\n'
         "expected_time = 10\n"
         'review = { reviewer = "riley",\n  verdicts = ["approved"], Max_Rounds = 2 }\n',
-        encoding="utf-8",
     )
-    result = run("plan", path)
     assert result.code == 2
     assert f"{path}:16: task[0].review.Max_Rounds: unknown key 'Max_Rounds'; did you mean 'max_rounds'?" in result.err
 
@@ -696,22 +701,18 @@ def test_every_bad_target_of_a_check_is_reported(tmp_path: Path) -> None:
     ids=["key-twice", "table-twice", "open-at-end", "open-in-middle", "open-table"],
 )
 def test_toml_mistakes_point_at_the_line_to_fix(tmp_path: Path, text: str, where: str) -> None:
-    path = tmp_path / "s.toml"
-    path.write_text(text, encoding="utf-8")
-    result = run("plan", path)
+    path, result = plan_text(tmp_path, text)
     assert result.code == 2 and f"error: {path}{where}" in result.err, result.err
 
 
 def test_one_bracket_or_two_is_told_which(tmp_path: Path) -> None:
     """[phase] where [[phase]] is meant, and [[checkin.decision]] where [checkin.decision] is."""
-    path = tmp_path / "s.toml"
-    path.write_text(
+    path, result = plan_text(
+        tmp_path,
         'name = "s"\ntitle = "S"\nrequest = "r"\n[phase]\nid = "a"\ntitle = "A"\n[[task]]\nid = "t"\nphase = "a"\n'
         'capability = "backend.server-actions"\nsummary = "x"\nexpected_time = 5\n[[checkin]]\nafter = "a"\n'
         '[[checkin.decision]]\nid = "d"\n',
-        encoding="utf-8",
     )
-    result = run("plan", path)
     assert result.code == 2
     assert f"{path}:4: phase: expected a list [...], got a table; write each entry as a [[phase]] table" in result.err
     assert (

@@ -9,12 +9,12 @@ from __future__ import annotations
 import argparse
 import gc
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any
 
 from rolecall import __version__
-from rolecall._words import without_c0
+from rolecall._output import GuardedOutput, tell
 from rolecall.errors import InputError, RolecallError, UsageError
 
 if TYPE_CHECKING:
@@ -558,20 +558,20 @@ def _main(argv: Sequence[str] | None) -> int:
     args = parser.parse_args(argv)
     handler: Handler = args.handler
     stdout = sys.stdout
-    sys.stdout = _Output(stdout)
+    sys.stdout = GuardedOutput(stdout)
     try:
         code = handler(args)
         sys.stdout.flush()  # a full disk shows here at the latest, not at exit
         return code
     except InputError as exc:
         count = len(exc.problems)
-        _tell(
+        tell(
             [f"error: {problem}\n" for problem in exc.problems]
             + [f"{count} problem{'s' if count != 1 else ''} found\n"]
         )
         return EXIT_INPUT
     except RolecallError as exc:
-        _tell([f"rolecall: error: {exc}\n"])
+        tell([f"rolecall: error: {exc}\n"])
         return EXIT_INPUT
     except BrokenPipeError:
         # `rolecall ... | head` closing the pipe early is not an error
@@ -579,56 +579,6 @@ def _main(argv: Sequence[str] | None) -> int:
         return EXIT_OK
     finally:
         sys.stdout = stdout
-
-
-class _Output:
-    """Standard output for one command.
-
-    A C0 control character from a file or an agent (an escape sequence) is shown as U+FFFD, never
-    acted on by the terminal (transcripts replace C1 controls too, when they are settled); a write
-    that fails (a full disk) is a usage error, not a traceback.
-    """
-
-    def __init__(self, stream: TextIO) -> None:
-        self._stream = stream
-
-    def write(self, text: str) -> int:
-        try:
-            return self._stream.write(without_c0(text))
-        except BrokenPipeError:
-            raise
-        except OSError as exc:
-            raise _unwritable(exc) from None
-
-    def writelines(self, lines: Iterable[str]) -> None:
-        for line in lines:
-            self.write(line)
-
-    def flush(self) -> None:
-        try:
-            self._stream.flush()
-        except BrokenPipeError:
-            raise
-        except OSError as exc:
-            raise _unwritable(exc) from None
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._stream, name)
-
-
-def _unwritable(exc: OSError) -> UsageError:
-    from rolecall.files.reading import os_reason
-
-    return UsageError(f"cannot write to standard output: {os_reason(exc)}")
-
-
-def _tell(lines: list[str]) -> None:
-    """Report on stderr; if stderr itself is gone there is no one to tell, and the exit code says it."""
-    try:
-        sys.stderr.writelines(lines)
-        sys.stderr.flush()
-    except OSError:
-        pass
 
 
 if __name__ == "__main__":
