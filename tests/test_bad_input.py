@@ -719,3 +719,40 @@ def test_one_bracket_or_two_is_told_which(tmp_path: Path) -> None:
         f"{path}:15: checkin[0].decision: expected a table (key = value pairs), got a list of 1; "
         "write it as one [checkin.decision] table (one bracket)"
     ) in result.err
+
+
+def test_wrong_values_do_not_hide_wrong_references(tmp_path: Path) -> None:
+    """Values and references are checked in two stages; a file is still reported whole, in one pass."""
+    _, result = plan_text(
+        tmp_path,
+        'name = "two"\ntitle = "Two"\nrequest = "r"\n\n[[phase]]\nid = "build"\ntitle = "Build"\n\n'
+        '[[task]]\nid = "a"\nphase = "buld"\ncapability = "backend.server-actions"\nsummary = "A"\n'
+        'expected_time = "soon"\n\n'
+        '[[task]]\nid = "b"\nphase = "build"\ncapability = "backend.server-actionz"\nsummary = "B"\n'
+        'expected_time = 5\ndepends_on = ["a", "zzz"]\nassignee = "morgn"\n',
+    )
+    assert result.code == 2
+    problems = [line.split(": ", 1)[1] for line in result.err.splitlines() if line.startswith("error:")]
+    assert [p.split(":")[1] for p in problems] == [
+        "14",  # the value
+        "11",  # and every reference: the same task's phase,
+        "19",  # the other task's capability,
+        "22",  # its dependency
+        "23",  # and its assignee
+    ], result.err
+    assert "task[0].phase: unknown phase 'buld'; did you mean 'build'?" in result.err
+    assert "task[1].depends_on[1]: unknown task 'zzz'" in result.err
+    assert "5 problems found" in result.err
+
+
+def test_a_reference_to_something_whose_value_is_wrong_is_not_reported_as_unknown(tmp_path: Path) -> None:
+    _, result = plan_text(
+        tmp_path,
+        'name = "s"\ntitle = "S"\nrequest = "r"\n\n[[phase]]\nid = "build"\ntitle = "Build"\nmode = "fast"\n\n'
+        '[[task]]\nid = "a"\nphase = "build"\ncapability = "backend.server-actions"\nsummary = "A"\n'
+        "expected_time = -5\n\n"
+        '[[task]]\nid = "b"\nphase = "build"\ncapability = "backend.server-actions"\nsummary = "B"\n'
+        'expected_time = 5\ndepends_on = ["a"]\n',
+    )
+    assert result.code == 2 and "2 problems found" in result.err, result.err  # mode and expected_time only
+    assert "unknown" not in result.err

@@ -25,8 +25,19 @@ def load_scenario(path: Path) -> tuple[Scenario, TomlDocument]:
 
 
 def plan_file(path: Path, cast: Cast | None = None) -> Plan:
-    """Load, check and plan the scenario at ``path`` (its own cast unless one is given)."""
-    scenario, doc = load_scenario(path)
+    """Load, check and plan the scenario at ``path`` (its own cast unless one is given).
+
+    A file with wrong values is reported with the reference problems of its
+    other parts too (:mod:`rolecall.files.salvage`), so it is fixed in one pass.
+    """
+    doc = read_toml(path)
+    try:
+        scenario = doc.validate(Scenario)
+    except InputError as exc:
+        from rolecall.files.salvage import reference_problems
+
+        more = reference_problems(doc, path, cast, exc.problems)
+        raise InputError([*exc.problems, *more]) from None
     if cast is None:
         try:
             folder = cast_folder(scenario.cast, relative_to=path.parent)
