@@ -759,3 +759,12 @@ def test_a_reference_to_something_whose_value_is_wrong_is_not_reported_as_unknow
     )
     assert result.code == 2 and "2 problems found" in result.err, result.err  # mode and expected_time only
     assert "unknown" not in result.err
+
+
+def test_a_time_no_run_reaches_is_a_corrupt_stream(tmp_path: Path) -> None:
+    events = events_of(tmp_path)
+    events[-1]["at"] = 2**63
+    path = write_events(tmp_path / "edited.jsonl", events)
+    result = run("render", path, "--format", "summary")
+    assert result.code == 2
+    assert f"{path}:{len(events)}: at: must be at most 1000000000000, got {2**63}" in result.err

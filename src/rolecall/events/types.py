@@ -81,6 +81,9 @@ OUTCOMES: tuple[str, ...] = ("completed", "blocked_at_gate", "stopped_at_decisio
 Clock = Literal["minutes", "seconds"]
 """The unit of every time in a stream (``run_started.clock``)."""
 
+MAX_TIME = 10**12
+"""The largest ``at`` a stream may hold."""
+
 _WALL_START = r"^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z)?$"
 
 
@@ -92,7 +95,11 @@ class EventBase:
     __pydantic_config__: ClassVar[ConfigDict] = _CONFIG
 
     seq: Annotated[int, Field(ge=0)]
-    at: Annotated[int, Field(ge=0, description="Time since the run started, in the unit of run_started.clock.")]
+    at: Annotated[
+        int,
+        # A bound no run reaches (30,000 years in seconds): a larger time is a corrupt stream, not a run.
+        Field(ge=0, le=MAX_TIME, description="Time since the run started, in the unit of run_started.clock."),
+    ]
     actor: Identifier
 
 
