@@ -111,7 +111,7 @@ def replay(
     sinks and files. Bad input raises :class:`~rolecall.errors.InputError`
     listing every problem, a bad argument :class:`~rolecall.errors.UsageError`.
     """
-    from rolecall.files import atomic_writer, check_output_dir, is_dir
+    from rolecall.files import atomic_writer, check_output_dir, check_output_file
 
     _argument("scenario", scenario, (str, os.PathLike, Scenario, Plan), "a path, a Scenario or a Plan")
     _argument("cast", cast, (str, os.PathLike, Cast, type(None)), "a cast name, a folder or a Cast")
@@ -124,8 +124,7 @@ def replay(
         check_output_dir(folder, "output")
         names = ("events.jsonl",) if events_only else ("events.jsonl", "transcript.md", "transcript.html")
         for name in names:  # all of them before the first is written: a bad one writes nothing
-            if is_dir(folder / name):
-                raise UsageError(f"output {folder / name}: is a folder; expected a file path")
+            check_output_file(folder / name, "output")
     elif events_only:
         raise UsageError("events_only needs an output folder")
     library = _templates(templates)

@@ -76,4 +76,11 @@ def run_live(capsys: pytest.CaptureFixture[str], tmp_path: Path, *args: str | Pa
     return Live(code, captured.out, captured.err, folder)
 
 
-__all__ = ["FAKE", "SCENARIO", "Live", "agent_table", "agents_file", "run_live"]
+__all__ = ["FAKE", "SCENARIO", "Live", "agent_table", "agents_file", "run_live", "with_agents"]
+
+
+def with_agents(capsys: pytest.CaptureFixture[str], tmp_path: Path, text: str) -> Live:
+    """A live run whose agents file holds ``text`` (``tmp_path/agents.toml``, written again each call)."""
+    path = tmp_path / "agents.toml"
+    path.write_text(text, encoding="utf-8")
+    return run_live(capsys, tmp_path, "--agents", path)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from .runs import SCENARIO, agent_table, agents_file, run_live
+from .runs import SCENARIO, agent_table, agents_file, run_live, with_agents
 
 
 def _pids(folder: Path) -> list[int]:
@@ -193,20 +193,20 @@ def test_a_missing_command_is_exit_2_naming_persona_and_command_before_anything_
 def test_agents_file_problems_are_reported_together_with_lines(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    path = tmp_path / "agents.toml"
-    path.write_text(
+    live = with_agents(
+        capsys,
+        tmp_path,
         '[run]\nconcurency = 2\n\n[defaults]\npreset = "claude"\n\n[agent.planer]\npreset = "gemini"\n\n'
         '[agent.local]\npreset = "ollama"\n\n[agent.evaluator]\ncommand = ["x", "{promt_file}"]\n',
-        encoding="utf-8",
     )
-    live = run_live(capsys, tmp_path, "--agents", path)
     assert live.code == 2
     assert "agents.toml:2: run.concurency" in live.err
     assert "no persona 'planer' in the cast; did you mean 'planner'?" in live.err  # in the same round
     first = live.err
     capsys.readouterr()
-    path.write_text(path.read_text(encoding="utf-8").replace("concurency", "concurrency"), encoding="utf-8")
-    live = run_live(capsys, tmp_path, "--agents", path)
+    live = with_agents(
+        capsys, tmp_path, (tmp_path / "agents.toml").read_text(encoding="utf-8").replace("concurency", "concurrency")
+    )
     assert live.code == 2, first
     assert "no persona 'planer' in the cast; did you mean 'planner'?" in live.err
     assert "the ollama preset needs a model" in live.err
@@ -378,13 +378,12 @@ def test_output_beyond_the_cap_is_not_kept(capsys: pytest.CaptureFixture[str], t
 
 
 def test_agents_file_values_a_user_gets_wrong(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    path = tmp_path / "agents.toml"
-    path.write_text(
+    live = with_agents(
+        capsys,
+        tmp_path,
         '[run]\nstagger = "5 minutes"\nworkdir = "{nope}/x"\n\n[defaults]\ncommand = "claude -p"\n'
         'env = { X = "{bogus}" }\n',
-        encoding="utf-8",
     )
-    live = run_live(capsys, tmp_path, "--agents", path)
     assert live.code == 2
     assert "agents.toml:2: run.stagger: '5 minutes' is not a duration" in live.err
     assert "agents.toml:3: run.workdir: unknown placeholder {nope}" in live.err
@@ -392,8 +391,7 @@ def test_agents_file_values_a_user_gets_wrong(capsys: pytest.CaptureFixture[str]
         'agents.toml:6: defaults.command: a command is a list of arguments, never a shell line; write ["claude", "-p"]'
         in (live.err)
     )
-    path.write_text('[defaults]\npreset = "claude"\nenv = { X = "{bogus}" }\n', encoding="utf-8")
-    live = run_live(capsys, tmp_path, "--agents", path)
+    live = with_agents(capsys, tmp_path, '[defaults]\npreset = "claude"\nenv = { X = "{bogus}" }\n')
     assert "agents.toml:3: defaults.env.X: unknown placeholder {bogus}" in live.err
     assert "the claude preset) is not on PATH; needed by personas 'orchestrator', 'planner'" in live.err
     assert "Traceback" not in live.err
@@ -440,16 +438,16 @@ def test_waiting_for_a_slot_or_the_stagger_is_not_work(capsys: pytest.CaptureFix
 
 
 def test_a_stray_brace_is_a_problem_not_a_folder_name(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    path = tmp_path / "agents.toml"
-    path.write_text(
+    live = with_agents(
+        capsys,
+        tmp_path,
         '[run]\nworkdir = "{run}}"\n\n[defaults]\ncommand = ["{python}", "{workdir}}"]\nenv = { A = "{prompt_file" }\n',
-        encoding="utf-8",
     )
-    live = run_live(capsys, tmp_path, "--agents", path)
     assert live.code == 2
     assert "agents.toml:2: run.workdir: unbalanced brace" in live.err
-    path.write_text(path.read_text(encoding="utf-8").replace('"{run}}"', '"{run}"'), encoding="utf-8")
-    live = run_live(capsys, tmp_path, "--agents", path)
+    live = with_agents(
+        capsys, tmp_path, (tmp_path / "agents.toml").read_text(encoding="utf-8").replace('"{run}}"', '"{run}"')
+    )
     assert "agents.toml:5: defaults.command[1]: unbalanced brace in '{workdir}}'" in live.err
     assert "agents.toml:6: defaults.env.A: unbalanced brace in '{prompt_file'" in live.err
 
