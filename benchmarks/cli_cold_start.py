@@ -4,6 +4,9 @@ Times, after a few warm-up runs (so the OS file cache is warm but no Python
 state is shared):
 
 * ``python -c pass``: the interpreter alone, the floor under everything else;
+* pydantic alone: the interpreter importing pydantic and validating one
+  one-field model, the floor under any command that reads a file (every file
+  rolecall reads is validated by a pydantic model);
 * ``python -m rolecall roles list`` and the ``rolecall`` console script beside
   the interpreter (if installed);
 * ``rolecall replay scenarios/stripe-subscription.toml -o TMP``.
@@ -35,6 +38,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 STRIPE = ROOT / "scenarios" / "stripe-subscription.toml"
+
+# What any command that validates a file pays before rolecall does anything of its own.
+PYDANTIC_FLOOR = "from pydantic import BaseModel\nclass M(BaseModel):\n    x: int\nM(x=1)"
 
 TARGET_ROLES_MS = 100.0
 TARGET_REPLAY_MS = 150.0
@@ -82,6 +88,7 @@ def main(argv: list[str] | None = None) -> int:
         roles_list = ["roles", "list"]
         commands: list[tuple[str, list[str], float | None]] = [
             ("python -c pass", [sys.executable, "-c", "pass"], None),
+            ("pydantic alone (one model)", [sys.executable, "-c", PYDANTIC_FLOOR], None),
             ("python -m rolecall roles list", [*module, *roles_list], TARGET_ROLES_MS),
         ]
         if script is not None:
@@ -95,17 +102,18 @@ def main(argv: list[str] | None = None) -> int:
         header = f"{'command':<34} {'min ms':>8} {'median ms':>10} {'max ms':>8} {'target':>8}  verdict"
         print(header)
         print("-" * len(header))
-        baseline: float | None = None
+        medians: list[float] = []
         for label, command, target in commands:
             times = time_command(command, args.runs, args.warmup)
             median = statistics.median(times)
-            if baseline is None:
-                baseline = median
+            medians.append(median)
             target_text = f"< {target:.0f}" if target is not None else ""
             verdict = "" if target is None else ("ok" if median < target else "over target")
             figures = f"{min(times):>8.1f} {median:>10.1f} {max(times):>8.1f}"
             print(f"{label:<34} {figures} {target_text:>8}  {verdict}".rstrip(), flush=True)
-        print(f"\nmedians include {baseline:.1f} ms of bare interpreter start-up (python -c pass)")
+        bare, pydantic = medians[0], medians[1]
+        print(f"\nmedians include {bare:.1f} ms of bare interpreter start-up (python -c pass);")
+        print(f"a command that validates a file pays {pydantic:.1f} ms before any rolecall code runs (pydantic alone)")
     return 0
 
 

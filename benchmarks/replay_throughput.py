@@ -42,10 +42,15 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate import SHAPES, write_synthetic
+
+if TYPE_CHECKING:
+    from rolecall.events import Event
+    from rolecall.orchestrator import Plan
 
 TARGET_US_PER_EVENT = 10.0
 TARGET_FLOOR_RATIO = 1.2
@@ -221,7 +226,7 @@ def print_scaling(results: list[Result]) -> None:
         print(f"{r.shape} {r.tasks} {r.mode}: {verdict}")
 
 
-def time_phases(shape: str, tasks: int, workdir: Path, all_in: Result | None) -> None:
+def time_phases(shape: str, tasks: int, workdir: Path, all_in: Result | None, views: bool = False) -> None:
     """Time parse, plan, simulate and write in this process for one scenario."""
     from rolecall.events import JsonlSink
     from rolecall.orchestrator import Coordinator, build_plan, load_scenario
@@ -280,6 +285,44 @@ def time_phases(shape: str, tasks: int, workdir: Path, all_in: Result | None) ->
         print(f"  {'rest: start-up, imports, summary, etc.':<44} {rest:>8.3f} s")
     name, _ = max(rows, key=lambda row: row[1])
     print(f"  costliest phase: {name.split(' (')[0]}")
+    if views:
+        time_views(plan)
+
+
+def time_views(plan: Plan) -> None:
+    """Time what the default replay adds to the events: the narration, then each view built on it.
+
+    The events are kept in a list first, so each line is the view's own cost.
+    The narrator decides the words of both transcripts; the Markdown transcript
+    formats its parts, and the page formats them again as HTML (plus its
+    timeline and graph), so each line includes the one above.
+    """
+    from rolecall.files.templates import load_templates
+    from rolecall.orchestrator import Coordinator
+    from rolecall.render.html import HtmlPage
+    from rolecall.render.markdown import MarkdownTranscript
+    from rolecall.render.narrator import Narrator
+
+    events: list[Event] = []
+    Coordinator(plan).run(events.append)
+    templates = load_templates()
+    thresholds = gc.get_threshold()
+    gc.set_threshold(100_000, 50, 100)
+    print(f"\nIn-process views of the same run ({len(events)} events; each line includes the one above):")
+    for name, make in (
+        ("narration (the words of both views)", lambda: Narrator(templates)),
+        ("Markdown transcript", lambda: MarkdownTranscript(templates)),
+        ("Markdown transcript and HTML page", lambda: HtmlPage(templates)),
+    ):
+        gc.collect()
+        start = time.perf_counter()
+        view = make()
+        for event in events:
+            view(event)
+        seconds = time.perf_counter() - start
+        print(f"  {name:<44} {seconds:>8.3f} s  {seconds / len(events) * 1e6:>6.2f} us/event")
+        del view
+    gc.set_threshold(*thresholds)
 
 
 def _ints(text: str) -> list[int]:
@@ -333,7 +376,7 @@ def main(argv: list[str] | None = None) -> int:
         if phase_size > 0:
             for shape in args.shapes:
                 all_in = next((r for r in results if r.shape == shape and r.tasks == phase_size), None)
-                time_phases(shape, phase_size, workdir, all_in)
+                time_phases(shape, phase_size, workdir, all_in, views="default" in args.modes)
     return 0
 
 
