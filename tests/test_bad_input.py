@@ -415,6 +415,28 @@ def test_handoff_naming_an_unknown_task_is_exit_2_with_its_line(tmp_path: Path) 
 
 
 @pytest.mark.parametrize("command", ["render", "report", "check"])
+def test_a_key_given_twice_is_exit_2_with_its_line(tmp_path: Path, command: str) -> None:
+    # JSON readers keep the last value of a repeated key and other tools may keep the first:
+    # such a line means two things, so it is read as neither.
+    events = events_of(tmp_path)
+    lines = [json.dumps(e) for e in events]  # spaced, unlike rolecall's own lines: the exact check runs
+    spaced = tmp_path / "spaced.jsonl"
+    spaced.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    assert run(command, spaced).code in (0, 1)  # a valid stream in another layout is not suspected
+    finished = next(i for i, e in enumerate(events) if e["kind"] == "task_finished")
+    lines[finished] = lines[finished].replace('"persona": ', '"persona": "nobody", "persona": ', 1)
+    lines[0] = lines[0].replace('"handle": ', '"handle": "@x", "handle": ', 1)  # inside run_started's personas
+    path = tmp_path / "events.jsonl"
+    path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    result = run(command, path)
+    assert result.code == 2 and result.out == ""
+    assert result.err.splitlines()[:2] == [
+        f"error: {path}:1: the key 'handle' is given twice in one object",
+        f"error: {path}:{finished + 1}: the key 'persona' is given twice in one object",
+    ]
+
+
+@pytest.mark.parametrize("command", ["render", "report", "check"])
 def test_incoherent_streams_never_reach_a_renderer(tmp_path: Path, command: str) -> None:
     events = events_of(tmp_path)
     broken = {

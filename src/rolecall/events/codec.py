@@ -12,6 +12,7 @@ third of the cost, and writing is most of what a large replay does per event.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO
@@ -135,6 +136,9 @@ def iter_events(
             problems.append(Problem(source, "nested too deeply to be an event", "", number))
         else:
             seen += 1
+            # A line as rolecall writes it names each key once; any other is parsed again to make sure.
+            if line.rstrip() != _encode(event).decode("utf-8") and (twice := _key_given_twice(line)):
+                problems.append(Problem(source, f"the key '{twice}' is given twice in one object", "", number))
             if not problems:
                 check(event, number)
                 if not check.problems:
@@ -154,6 +158,29 @@ def iter_events(
         problems = check.finish(last)[:MAX_PROBLEMS]
     if problems:
         raise InputError(problems)
+
+
+def _key_given_twice(line: str) -> str | None:
+    """The first key a JSON object of ``line`` gives twice, at any depth, if any.
+
+    JSON readers keep the last value of a repeated key, and other tools may
+    keep the first: a line that means two things is not read as either.
+    """
+    twice: list[str] = []
+
+    def pairs(items: list[tuple[str, object]]) -> dict[str, object]:
+        seen: set[str] = set()
+        for key, _ in items:
+            if key in seen and not twice:
+                twice.append(key)
+            seen.add(key)
+        return dict(items)
+
+    try:
+        json.loads(line, object_pairs_hook=pairs)
+    except (ValueError, RecursionError):
+        return None  # the line validated, so the other reader accepting it is what counts
+    return twice[0] if twice else None
 
 
 def _line_problems(exc: ValidationError, source: Path | None, number: int) -> list[Problem]:
