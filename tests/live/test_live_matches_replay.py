@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rolecall import cli
-from rolecall.events import Event
+from rolecall.events import Event, Handoff
 from rolecall.files import read_events
 
 from .runs import agents_file
@@ -28,10 +28,19 @@ _WORK = ("design.plan", "code.implement", "code.bulk-generate", "validation.run"
 
 
 def _moves(events: list[Event]) -> tuple[Counter[tuple[str, str, str]], dict[str, list[tuple[str, str]]]]:
-    """Every (kind, task, persona) once per occurrence, and per task its events in order."""
+    """Every (kind, task, persona) once per occurrence, and per task its events in order.
+
+    A handoff counts once per deliverable: deliverables of one sender that finish
+    at the same time travel in one message, and two agents rarely finish in the
+    same second of a live run as they do in the same minute of a replay.
+    """
     counted: Counter[tuple[str, str, str]] = Counter()
     per_task: dict[str, list[tuple[str, str]]] = {}
     for e in events:
+        if isinstance(e, Handoff):
+            for carried in e.deliverables or e.feeds:  # a context handoff carries no deliverable
+                counted[(f"{e.style} handoff", carried, f"{e.from_persona} -> {e.to_persona}")] += 1
+            continue
         task = getattr(e, "task", None)
         persona = getattr(e, "persona", None) or getattr(e, "reviewer", None) or e.actor
         counted[(e.kind, task if isinstance(task, str) else "", persona)] += 1
