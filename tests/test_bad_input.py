@@ -376,6 +376,40 @@ def test_problems_of_cast_files_come_out_together(product_team: Path) -> None:
     assert "sam.toml" in result.err and "unknown key 'colour'" in result.err
 
 
+def test_a_persona_with_a_wrong_value_has_its_references_checked_in_the_same_run(product_team: Path) -> None:
+    sam = product_team / "sam.toml"
+    text = sam.read_text(encoding="utf-8")
+    text = text.replace("capacity = 1", 'capacity = "two"').replace('hand_to = "taylor"', 'hand_to = "tay"')
+    text = text.replace('hands_to = ["morgan", "quinn"]', 'hands_to = ["morgan", "quin"]')
+    sam.write_text(text.replace('capability = "backend.api-routes"', 'capability = "Backend API"'), encoding="utf-8")
+    result = run("roles", "validate", product_team)
+    assert result.code == 2
+    errors = [line for line in result.err.splitlines() if line.startswith("error:")]
+    assert len(errors) == 4 and all(line.startswith(f"error: {sam}:") for line in errors), result.err
+    said = {line.split(": ", 3)[2]: line.split(": ", 3)[3] for line in errors}
+    assert said["capacity"] == 'expected a whole number, got the text "two"'
+    assert said["never[1].capability"].startswith("expected a capability id")
+    assert said["hands_to[1]"].startswith("no persona 'quin' in this cast; did you mean 'quinn'?")
+    assert said["never[5].hand_to"].startswith("no persona 'tay' in this cast; did you mean 'taylor'?")
+
+
+def test_what_a_broken_persona_file_stands_in_for_is_never_reported(product_team: Path) -> None:
+    # Every required value wrong or missing: the stand-ins must not show up in any message.
+    sam = product_team / "sam.toml"
+    text = sam.read_text(encoding="utf-8").replace('handle = "@frontend"', 'handle = "frontend"')
+    text = text.replace('name = "Sam"\n', "").replace('role = "Builds', 'rolle = "Builds')
+    text = text.replace('hand_to = "morgan"', "hand_to = 7", 1).replace('capability = "frontend.ui"', "capability = 1")
+    sam.write_text(text.replace('id = "sam"', 'id = "Sam"'), encoding="utf-8")
+    result = run("roles", "validate", product_team)
+    assert result.code == 2
+    fields = [line.split(": ", 3)[2] for line in result.err.splitlines() if line.startswith("error:")]
+    assert sorted(fields) == sorted(
+        ["id", "name", "handle", "prose.role", "prose.rolle", "owns[0].capability", "never[0].hand_to"]
+    ), result.err
+    for stand_in in ("set-aside", "owned by", "also used by", "must match the file name"):
+        assert stand_in not in result.err
+
+
 def test_durations_are_accepted_everywhere(tmp_path: Path) -> None:
     path = scenario_with(tmp_path, "min_speedup = 1.5", 'min_speedup = 1.5\nmax_makespan = "9h"')
     assert run("check", path).code == 0

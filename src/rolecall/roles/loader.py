@@ -20,6 +20,7 @@ from rolecall.errors import InputError, Problem
 from rolecall.roles.cast import Cast
 from rolecall.roles.catalogue import CastManifest
 from rolecall.roles.persona import Persona
+from rolecall.roles.salvage import SetAsideProblem, stand_in_persona
 
 __all__ = ["MANIFEST_NAME", "cast_from_documents"]
 
@@ -47,10 +48,16 @@ def cast_from_documents(
     loaded: list[Persona] = []
     broken: set[str] = set()
     for stem, item in personas.items():
+        before = len(problems)
         doc, persona = _validate(item, Persona, problems)
         if persona is None or doc is None:
             broken.add(stem)
-            continue
+            # Its wrong values set aside, the file's references are still checked in this run.
+            stand_in = stand_in_persona(item, stem, problems[before:]) if isinstance(item, TomlDocument) else None
+            if stand_in is None:
+                continue
+            doc, persona = stand_in
+            broken.add(persona.id)
         if persona.id != stem:
             problems.append(doc.problem(f"persona id '{persona.id}' must match the file name '{stem}.toml'", "id"))
         persona_docs[persona.id] = doc
@@ -58,14 +65,19 @@ def cast_from_documents(
     if model is None or manifest_doc is None:
         # Check what the personas say of each other anyway, so one run shows every problem.
         problems.extend(_cross_check(None, None, loaded, persona_docs, broken))
-        raise InputError(problems)
+        raise InputError(_reported(problems))
     if not loaded and not problems:
         problems.append(Problem(source, "cast has no persona files (<id>.toml beside cast.toml)"))
     loaded = _ordered(model, manifest_doc, loaded, problems, broken)
     problems.extend(_cross_check(model, manifest_doc, loaded, persona_docs, broken))
     if problems:
-        raise InputError(problems)
+        raise InputError(_reported(problems))
     return Cast(manifest=model, personas=tuple(loaded), source=source)
+
+
+def _reported(problems: list[Problem]) -> list[Problem]:
+    """All but what the checks said of values already reported as wrong (see :mod:`rolecall.roles.salvage`)."""
+    return [p for p in problems if not isinstance(p, SetAsideProblem)]
 
 
 def _validate(
