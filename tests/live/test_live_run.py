@@ -199,20 +199,41 @@ def test_agents_file_problems_are_reported_together_with_lines(
         '[run]\nconcurency = 2\n\n[defaults]\npreset = "claude"\n\n[agent.planer]\npreset = "gemini"\n\n'
         '[agent.local]\npreset = "ollama"\n\n[agent.evaluator]\ncommand = ["x", "{promt_file}"]\n',
     )
+    # A wrong value in [run] hides nothing else: one round shows every problem, programs included.
+    rest = [
+        "no persona 'planer' in the cast; did you mean 'planner'?",
+        "the ollama preset needs a model",
+        "unknown placeholder {promt_file}",
+        "command 'claude' (the claude preset) is not on PATH",
+    ]
     assert live.code == 2
     assert "agents.toml:2: run.concurency" in live.err
-    assert "no persona 'planer' in the cast; did you mean 'planner'?" in live.err  # in the same round
-    first = live.err
+    assert all(problem in live.err for problem in rest), live.err
+    assert "5 problems found" in live.err
     capsys.readouterr()
     live = with_agents(
         capsys, tmp_path, (tmp_path / "agents.toml").read_text(encoding="utf-8").replace("concurency", "concurrency")
     )
-    assert live.code == 2, first
-    assert "no persona 'planer' in the cast; did you mean 'planner'?" in live.err
-    assert "the ollama preset needs a model" in live.err
-    assert "unknown placeholder {promt_file}" in live.err
-    assert "command 'claude' (the claude preset) is not on PATH" in live.err  # reported with the rest
+    assert live.code == 2
+    assert all(problem in live.err for problem in rest), live.err
     assert "4 problems found" in live.err
+
+
+def test_a_wrong_value_in_one_agent_table_leaves_the_others_checked(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    live = with_agents(
+        capsys,
+        tmp_path,
+        '[defaults]\ncommand = ["{python}", "-c", "pass"]\n\n[agent.planner]\ncommand = ["planner-cli"]\n'
+        'timeout = "forever"\n\n[agent.evaluator]\ncommand = ["evaluator-cli-not-installed"]\n',
+    )
+    assert live.code == 2
+    assert "agents.toml:6: agent.planner.timeout" in live.err
+    assert "agents.toml:9: agent.evaluator.command[0]: command 'evaluator-cli-not-installed' is not on PATH" in live.err
+    assert "planner-cli" not in live.err  # its table is set aside until its own value is fixed
+    assert "2 problems found" in live.err
+    assert not live.folder.exists()
 
 
 def test_run_without_live_explains_itself(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from rolecall._toml import read_toml
-from rolecall.live.agents import AgentsFile, Binding, agents_from_document, resolve_agents
+from rolecall.errors import InputError
+from rolecall.live.agents import AgentsFile, Binding, agents_from_document, problems_beside_values, resolve_agents
 from rolecall.roles.cast import Cast
 
 __all__ = ["load_agents"]
@@ -20,5 +21,10 @@ def load_agents(path: Path | str, cast: Cast) -> tuple[AgentsFile, dict[str, Bin
     path = Path(path)
     doc = read_toml(path)
     personas = {p.id: p.name for p in cast}
-    agents = agents_from_document(doc, personas)
+    try:
+        agents = agents_from_document(doc, personas)
+    except InputError as exc:
+        # The rest of the file is checked too (programs included), so it is fixed in one pass.
+        more = problems_beside_values(doc, personas, exc.problems, path.parent)
+        raise InputError(list(dict.fromkeys([*exc.problems, *more]))) from None
     return agents, resolve_agents(agents, personas, doc, path.parent)

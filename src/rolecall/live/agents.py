@@ -15,12 +15,12 @@ import os
 import re
 import shutil
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BeforeValidator, Field, WithJsonSchema, model_validator
+from pydantic import BeforeValidator, Field, ValidationError, WithJsonSchema, model_validator
 
 from rolecall._messages import did_you_mean
 from rolecall._model import FileModel, Identifier, Text
@@ -38,7 +38,15 @@ def _stray_brace(value: str) -> bool:
     return "{" in rest or "}" in rest
 
 
-__all__ = ["AgentSettings", "AgentsFile", "Binding", "RunSettings", "agents_from_document", "resolve_agents"]
+__all__ = [
+    "AgentSettings",
+    "AgentsFile",
+    "Binding",
+    "RunSettings",
+    "agents_from_document",
+    "problems_beside_values",
+    "resolve_agents",
+]
 
 _SECONDS = re.compile(
     r"^\s*(?:(?P<h>\d+)\s*h)?\s*(?:(?P<m>\d+)\s*m(?:in)?)?\s*(?:(?P<s>\d+(?:\.\d+)?)\s*s(?:ec)?)?\s*$"
@@ -231,6 +239,40 @@ def agents_from_document(doc: TomlDocument, personas: Mapping[str, str] | None =
         unknown = [k for k in tables if k not in personas] if isinstance(tables, dict) else []
         extra = [doc.problem(f"no persona '{k}' in the cast{did_you_mean(k, personas)}", f"agent.{k}") for k in unknown]
         raise InputError([*exc.problems, *extra]) from None
+
+
+def problems_beside_values(
+    doc: TomlDocument, personas: Mapping[str, str], value_problems: Sequence[Problem], here: Path | None = None
+) -> list[Problem]:
+    """The problems :func:`resolve_agents` finds in the parts of ``doc`` that ``value_problems`` leave alone.
+
+    So an agents file with a wrong value is fixed in one pass: each table holding
+    one (``[run]``, ``[agent.<id>]``, a stray top-level key) is set aside, and the
+    rest is bound, placeholders and programs checked. A wrong value in
+    ``[defaults]``, which every persona's binding rests on, leaves nothing to check.
+    """
+    aside: set[str] = set()
+    for problem in value_problems:
+        parts = problem.field.split(".")
+        head = parts[0].split("[")[0]
+        if not head or head == "defaults" or (head == "agent" and len(parts) == 1):
+            return []
+        aside.add(f"agent.{parts[1]}" if head == "agent" else head)
+    data = doc.data
+    repaired = {key: value for key, value in data.items() if key not in aside}
+    tables = data.get("agent")
+    if isinstance(tables, dict):
+        repaired["agent"] = {k: v for k, v in tables.items() if f"agent.{k}" not in aside}
+    try:
+        stand_in = AgentsFile.model_validate(repaired)
+    except (ValidationError, RecursionError):
+        return []
+    bound = {p: name for p, name in personas.items() if f"agent.{p}" not in aside}
+    try:
+        resolve_agents(stand_in, bound, doc, here)
+    except InputError as exc:
+        return [p for p in exc.problems if p not in value_problems]
+    return []
 
 
 def resolve_agents(
