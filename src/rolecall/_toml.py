@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -25,6 +25,7 @@ __all__ = [
     "MAX_DEPTH",
     "KeyLines",
     "TomlDocument",
+    "field_within",
     "format_loc",
     "parse_toml",
     "problems_from_validation",
@@ -83,6 +84,11 @@ class TomlDocument:
             raise InputError(problems_from_validation(exc, model, self)) from None
         except RecursionError:
             raise InputError.single(self.path, f"nested more than {MAX_DEPTH} levels deep") from None
+
+
+def field_within(field: str, parts: Iterable[str]) -> bool:
+    """Whether ``field`` (``never[2].hand_to``) is one of ``parts`` or lies inside one (``never[2]``, ``never``)."""
+    return any(field == part or field.startswith((f"{part}.", f"{part}[")) for part in parts)
 
 
 def problems_from_validation(exc: ValidationError, model: type[BaseModel], doc: TomlDocument | None) -> list[Problem]:

@@ -26,5 +26,5 @@ def load_agents(path: Path | str, cast: Cast) -> tuple[AgentsFile, dict[str, Bin
     except InputError as exc:
         # The rest of the file is checked too (programs included), so it is fixed in one pass.
         more = problems_beside_values(doc, personas, exc.problems, path.parent)
-        raise InputError(list(dict.fromkeys([*exc.problems, *more]))) from None
+        raise InputError([*exc.problems, *more]) from None
     return agents, resolve_agents(agents, personas, doc, path.parent)

@@ -20,7 +20,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from rolecall._model import IDENTIFIER_PATTERN
-from rolecall._toml import TomlDocument
+from rolecall._toml import TomlDocument, field_within
 from rolecall.errors import InputError, Problem, UsageError
 from rolecall.orchestrator.plan import build_plan
 from rolecall.orchestrator.scenario import Scenario
@@ -100,6 +100,6 @@ def _is_id(value: object) -> bool:
 
 def _kept(field: str, aside: set[str]) -> bool:
     """A problem of something that was right; an only_if may name a decision set aside."""
-    if any(field == a or field.startswith((f"{a}.", f"{a}[")) for a in aside):
+    if field_within(field, aside):
         return False
     return not (field.endswith(".only_if") and any(a.startswith("checkin[") for a in aside))

@@ -22,14 +22,13 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from rolecall._toml import TomlDocument
+from rolecall._toml import TomlDocument, field_within
 from rolecall.errors import InputError, Problem
 from rolecall.roles.persona import Persona
 
 __all__ = ["SetAsideProblem", "StandInDocument", "stand_in_persona"]
 
 _ELEMENT = re.compile(r"^(owns|never)\[\d+\](?:\.[A-Za-z_][\w-]*)?")
-_PROSE = re.compile(r"^prose(?:\.[A-Za-z_][\w-]*)?(?=$|[.\[])")
 _HEAD = re.compile(r"^[^.\[]+")
 _NOWHERE = "set-aside"
 """The capability of a duty set aside: declared by no cast, so nothing is checked against it."""
@@ -47,7 +46,7 @@ class StandInDocument(TomlDocument):
         self.aside = aside
 
     def problem(self, message: str, field: str = "") -> Problem:
-        if _under(field, self.aside):
+        if field_within(field, self.aside):
             return SetAsideProblem(self.path, message, field, self.line_of(field))
         return super().problem(message, field)
 
@@ -60,7 +59,7 @@ def stand_in_persona(
     for problem in value_problems:
         if not problem.field or problem.path != doc.path:
             return None  # a problem of the whole file: nothing to lean on
-        part = _ELEMENT.match(problem.field) or _PROSE.match(problem.field) or _HEAD.match(problem.field)
+        part = _ELEMENT.match(problem.field) or _HEAD.match(problem.field)
         if part is None:
             return None
         aside.add(part.group(0))
@@ -75,12 +74,7 @@ def _set_aside(data: dict[str, Any], aside: set[str], stem: str) -> dict[str, An
     repaired = {key: value for key, value in data.items() if key not in aside}
     stand_ins = {"id": stem, "name": "-", "title": "-", "handle": f"@{stem}-set-aside", "prose": {"role": "-"}}
     for key, value in stand_ins.items():
-        if key in aside or key not in repaired:
-            repaired[key] = value
-    prose = repaired["prose"]
-    if isinstance(prose, dict) and any(a.startswith("prose.") for a in aside):
-        kept = {k: v for k, v in prose.items() if f"prose.{k}" not in aside}
-        repaired["prose"] = {"role": "-", **kept}
+        repaired.setdefault(key, value)  # prose holds no reference: a wrong value in it sets all of it aside
     for name, required in (("owns", {"capability": _NOWHERE}), ("never", {"capability": _NOWHERE, "hand_to": stem})):
         items = repaired.get(name)
         if isinstance(items, list):
@@ -93,7 +87,3 @@ def _element(where: str, raw: Any, required: dict[str, str], aside: set[str]) ->
         k: v for k, v in raw.items() if f"{where}.{k}" not in aside
     }  # fmt: skip
     return {**required, **kept}
-
-
-def _under(field: str, aside: frozenset[str]) -> bool:
-    return any(field == a or field.startswith((f"{a}.", f"{a}[")) for a in aside)
